@@ -1,0 +1,36 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import forms, views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profile/", views.profile, name="profile"),
+    path("people/", views.people, name="people"),
+    path("people/invite/", views.person_invite, name="person_invite"),
+    path("people/<int:pk>/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
+    path("audit/", views.audit, name="audit"),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(form_class=forms.SetPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]

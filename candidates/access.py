@@ -1,0 +1,102 @@
+"""Who may see which candidate, application and interview (DESIGN: People and permissions).
+
+- Recruiters and admins see everything, except where they interview themselves:
+  a recruiter who interviews is an interviewer for that application.
+- Interviewers (and shadows) see the applications they are assigned to: the
+  candidate's name, role, level, CV and links; never recruiter notes.
+- Committee members see the applications they are assigned to review.
+- Independence: until a person's own scorecard for an application is submitted, they
+  get nothing of others' views about it (recruiter notes included). The scoring app
+  registers how to tell (`register_pending_review`); this module imports nothing above it.
+
+An object the user may not see → 404; a visible object, forbidden action → 403.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.permissions import is_recruiter
+
+from .models import Application, Assignment, Candidate, Interview
+
+_pending_checks: list[Callable[[object, Application], bool]] = []
+
+
+def register_pending_review(check: Callable[[object, Application], bool]) -> None:
+    """`check(user, application)`: True while the user's own review of it is unsubmitted."""
+    if check not in _pending_checks:
+        _pending_checks.append(check)
+
+
+def awaiting_own_review(user, application: Application) -> bool:
+    return any(check(user, application) for check in _pending_checks)
+
+
+def visible_applications(user) -> QuerySet[Application]:
+    """The applications a user may see at all."""
+    if is_recruiter(user):
+        return Application.objects.all()
+    return Application.objects.filter(
+        Q(pk__in=assigned_application_ids(user)) | Q(committee=user)
+    ).distinct()
+
+
+def assigned_application_ids(user):
+    return Assignment.objects.active().filter(person=user).values("interview__application_id")
+
+
+def visible_candidates(user) -> QuerySet[Candidate]:
+    if is_recruiter(user):
+        return Candidate.objects.filter(erased_at__isnull=True)
+    return Candidate.objects.filter(
+        applications__in=visible_applications(user), erased_at__isnull=True
+    ).distinct()
+
+
+def may_read_recruiter_notes(user, candidate: Candidate, applications=None) -> bool:
+    """Recruiters, unless they are themselves awaiting their own review of this candidate."""
+    if not is_recruiter(user):
+        return False
+    applications = candidate.applications.all() if applications is None else applications
+    return not any(awaiting_own_review(user, a) for a in applications)
+
+
+def is_assigned(user, application: Application) -> bool:
+    return (
+        Assignment.objects.active().filter(person=user, interview__application=application).exists()
+    )
+
+
+def is_committee_member(user, application: Application) -> bool:
+    return application.committee.filter(pk=user.pk).exists()
+
+
+def get_candidate_for(user, pk: int, *, write: bool = False) -> Candidate:
+    candidate = get_object_or_404(visible_candidates(user), pk=pk)
+    if write and not is_recruiter(user):
+        raise PermissionDenied
+    return candidate
+
+
+def get_application_for(user, pk: int, *, write: bool = False) -> Application:
+    application = get_object_or_404(
+        visible_applications(user).select_related("candidate", "loop__role", "loop__level"), pk=pk
+    )
+    if write and not is_recruiter(user):
+        raise PermissionDenied
+    return application
+
+
+def get_interview_for(user, pk: int, *, write: bool = False) -> Interview:
+    interview = get_object_or_404(
+        Interview.objects.filter(application__in=visible_applications(user)).select_related(
+            "application__candidate", "application__loop", "stage"
+        ),
+        pk=pk,
+    )
+    if write and not is_recruiter(user):
+        raise PermissionDenied
+    return interview

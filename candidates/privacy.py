@@ -1,0 +1,269 @@
+"""Privacy: erasing a candidate, their subject-access export, and retention.
+
+Erasure (DESIGN: candidates) removes the candidate's personal data — name, email,
+links, CV file, recruiter notes — and the free text about them that other apps hold
+(they receive `signals.candidate_erasing` inside the same transaction), and scrubs
+the audit entries about them. Numbers (statuses, times, ratings) stay, anonymised,
+for calibration. The candidate row itself stays as "Erased candidate #<pk>", so
+applications and scorecards keep their shape.
+"""
+
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.audit import record
+from accounts.models import AuditEntry
+
+from . import signals
+from .models import Application, Assignment, Candidate, Interview
+
+logger = logging.getLogger(__name__)
+
+
+def erased_name(candidate: Candidate) -> str:
+    return f"Erased candidate #{candidate.pk}"
+
+
+@transaction.atomic
+def erase_candidate(candidate: Candidate, *, by) -> Candidate:
+    """Remove the candidate's personal data everywhere; keep the numbers, anonymised."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.erased_at is not None:
+        return candidate
+    identifiers = [text for text in (candidate.name, candidate.email) if text]
+    signals.candidate_erasing.send(sender=Candidate, candidate=candidate)
+    delete_cv_on_commit(candidate)
+    candidate.name = erased_name(candidate)
+    candidate.email = ""
+    candidate.links = []
+    candidate.cv = ""
+    candidate.cv_name = ""
+    candidate.recruiter_notes = ""
+    candidate.erased_at = timezone.now()
+    candidate.save()
+    scrub_audit_entries(candidate, identifiers)
+    scrub_admin_log(candidate)
+    record(by, "candidate.erased", candidate, applications=candidate.applications.count())
+    return candidate
+
+
+def delete_cv_on_commit(candidate: Candidate) -> None:
+    """Delete the CV file once the erasure is committed (a rollback keeps it referenced)."""
+    if not candidate.cv:
+        return
+    storage, name = candidate.cv.storage, candidate.cv.name
+
+    def delete() -> None:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Could not delete the CV of erased candidate %s", candidate.pk)
+
+    transaction.on_commit(delete)
+
+
+def entries_about(candidate: Candidate) -> QuerySet[AuditEntry]:
+    """Audit entries about the candidate: by scope, or by target row."""
+    application_ids = list(candidate.applications.values_list("pk", flat=True))
+    interviews = Interview.objects.filter(application__candidate=candidate)
+    assignments = Assignment.objects.filter(interview__application__candidate=candidate)
+    targets = {
+        Candidate._meta.label_lower: [candidate.pk],
+        Application._meta.label_lower: application_ids,
+        Interview._meta.label_lower: list(interviews.values_list("pk", flat=True)),
+        Assignment._meta.label_lower: list(assignments.values_list("pk", flat=True)),
+    }
+    about = Q(scope=candidate.audit_scope()) | Q(
+        scope__in=[f"application:{pk}" for pk in application_ids]
+    )
+    for label, ids in targets.items():
+        if ids:
+            about |= Q(target_type=label, target_id__in=[str(pk) for pk in ids])
+    return AuditEntry.objects.filter(about)
+
+
+def mentions(value: Any, identifiers: list[str]) -> bool:
+    text = json.dumps(value, ensure_ascii=False).casefold()
+    return any(identifier.casefold() in text for identifier in identifiers)
+
+
+def scrub_audit_entries(candidate: Candidate, identifiers: list[str]) -> int:
+    """Neutral target labels; data values naming the candidate dropped. Returns how many."""
+    entries = list(entries_about(candidate))
+    for entry in entries:
+        entry.target_repr = neutral_label(entry)
+        entry.data = {k: v for k, v in entry.data.items() if not mentions(v, identifiers)}
+    AuditEntry.objects.bulk_update(entries, ["target_repr", "data"], batch_size=500)
+    return len(entries)
+
+
+def neutral_label(entry: AuditEntry) -> str:
+    kind = entry.target_type.rpartition(".")[2] or "entry"
+    return f"{kind} #{entry.target_id} of an erased candidate"
+
+
+def scrub_admin_log(candidate: Candidate) -> None:
+    """Django admin's change log names the objects it changed: relabel the candidate's."""
+    if not apps.is_installed("django.contrib.admin"):
+        return
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Candidate), object_id=str(candidate.pk)
+    ).update(object_repr=erased_name(candidate), change_message="")
+
+
+# Subject-access export ------------------------------------------------------------
+
+
+@transaction.atomic
+def export_candidate(candidate: Candidate, *, by) -> dict:
+    """Everything held about the candidate, as JSON-ready data; audited."""
+    applications = list(
+        candidate.applications.select_related("loop__role", "loop__level", "created_by")
+        .prefetch_related(
+            "committee",
+            "interviews__stage",
+            "interviews__assignments__person",
+            "interviews__assignments__scorecard",
+        )
+        .order_by("created_at", "pk")
+    )
+    audit = list(entries_about(candidate).order_by("created_at", "pk"))
+    export = {
+        "exported_at": timezone.now().isoformat(),
+        "candidate": candidate_data(candidate),
+        "applications": [application_data(a, audit) for a in applications],
+        "audit_entries": [audit_data(entry) for entry in audit],
+    }
+    record(by, "candidate.exported", candidate)
+    return export
+
+
+def candidate_data(candidate: Candidate) -> dict:
+    return {
+        "id": candidate.pk,
+        "name": candidate.name,
+        "email": candidate.email,
+        "links": candidate.links,
+        "cv": cv_data(candidate),
+        "recruiter_notes": candidate.recruiter_notes,
+        "created_at": candidate.created_at.isoformat(),
+        "updated_at": candidate.updated_at.isoformat(),
+        "created_by": candidate.created_by.username if candidate.created_by else None,
+    }
+
+
+def cv_data(candidate: Candidate) -> dict | None:
+    """The CV's original name and size, not its content (the file is its own download)."""
+    if not candidate.cv:
+        return None
+    try:
+        size = candidate.cv.size
+    except OSError:
+        size = None
+    return {"name": candidate.cv_name, "size_bytes": size}
+
+
+def application_data(application: Application, audit: list[AuditEntry]) -> dict:
+    scope = application.audit_scope()
+    return {
+        "id": application.pk,
+        "loop": application.loop.name,
+        "loop_version": application.loop.version,
+        "role": application.loop.role.name,
+        "level": application.loop.level.name,
+        "status": application.status,
+        "status_changed_at": application.status_changed_at.isoformat(),
+        "created_at": application.created_at.isoformat(),
+        "created_by": application.created_by.username if application.created_by else None,
+        "committee": sorted(m.username for m in application.committee.all()),
+        "status_history": [
+            {
+                "at": e.created_at.isoformat(),
+                "by": e.actor_name,
+                "before": e.data.get("before"),
+                "after": e.data.get("after"),
+            }
+            for e in audit
+            if e.scope == scope and e.verb == "application.status_changed"
+        ],
+        "interviews": [interview_data(i) for i in application.interviews.all()],
+    }
+
+
+def interview_data(interview: Interview) -> dict:
+    return {
+        "id": interview.pk,
+        "stage": interview.stage.name,
+        "starts_at": interview.starts_at.isoformat(),
+        "state": interview.state,
+        "assignments": [
+            {
+                "interviewer": a.person.username,
+                "role": a.role,
+                "assigned_at": a.created_at.isoformat(),
+                "replaced_at": a.replaced_at.isoformat() if a.replaced_at else None,
+                "scorecard_status": scorecard_status(a),
+            }
+            for a in interview.assignments.all()
+        ],
+    }
+
+
+def scorecard_status(assignment: Assignment) -> str | None:
+    # The scoring app sits above this one: read its row through the relation only.
+    scorecard = getattr(assignment, "scorecard", None)
+    return getattr(scorecard, "status", None)
+
+
+def audit_data(entry: AuditEntry) -> dict:
+    return {
+        "at": entry.created_at.isoformat(),
+        "actor": entry.actor_name,
+        "verb": entry.verb,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "target": entry.target_repr,
+        "data": entry.data,
+    }
+
+
+# Retention -------------------------------------------------------------------------
+
+
+def expired_candidates(now: datetime | None = None) -> QuerySet[Candidate]:
+    """Not erased, and every application closed more than RETENTION_DAYS ago.
+
+    A candidate never started on a loop expires RETENTION_DAYS after their record
+    last changed.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_DAYS)
+    applications = Application.objects.filter(candidate=OuterRef("pk"))
+    still_needed = applications.filter(
+        ~Q(status__in=Application.CLOSED) | Q(status_changed_at__gt=cutoff)
+    )
+    return (
+        Candidate.objects.filter(erased_at__isnull=True)
+        .exclude(Exists(still_needed))
+        .filter(Exists(applications) | Q(updated_at__lt=cutoff))
+        .order_by("pk")
+    )
+
+
+def erase_expired_candidates(now: datetime | None = None, dry_run: bool = False) -> list:
+    """Erase (or, dry, only list) the candidates past the retention period."""
+    expired = list(expired_candidates(now))
+    if dry_run:
+        return expired
+    # One transaction per candidate: a failure leaves the others erased.
+    return [erase_candidate(candidate, by=None) for candidate in expired]

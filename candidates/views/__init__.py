@@ -1,0 +1,1 @@
+"""Candidates views, one module per screen area."""

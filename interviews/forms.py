@@ -1,0 +1,163 @@
+from django import forms
+
+from rubrics.forms import LevelChoiceField
+from rubrics.models import Competency, Level, RatingScale, Role
+
+from .models import Loop, LoopCompetency, PlannedQuestion, Stage
+
+
+class CompetencyChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Competency) -> str:
+        return f"{obj.name} — {obj.bank.name}"
+
+
+class LoopCreateForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="e.g. “DevOps engineer, Senior”.")
+    role = forms.ModelChoiceField(queryset=Role.objects.select_related("ladder").order_by("name"))
+    level = LevelChoiceField(
+        queryset=Level.objects.select_related("ladder").order_by("ladder__name", "order"),
+        help_text="A level of the role's ladder.",
+    )
+    scale = forms.ModelChoiceField(queryset=RatingScale.objects.active().order_by("name"))
+    competencies = CompetencyChoices(
+        queryset=Competency.objects.active().select_related("bank").order_by("bank__name", "name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="What the loop assesses; you can change this while building.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        role, level = cleaned.get("role"), cleaned.get("level")
+        if role and level and level.ladder_id != role.ladder_id:
+            self.add_error(
+                "level",
+                f"{role.name} uses the {role.ladder.name} ladder; choose one of its levels.",
+            )
+        return cleaned
+
+
+class LoopSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Loop
+        fields = ["name", "scale", "bar", "peers_may_read"]
+        labels = {
+            "peers_may_read": "Interviewers may read colleagues' submitted scorecards "
+            "after submitting their own"
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scale"].queryset = RatingScale.objects.active().order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        scale, bar = cleaned.get("scale"), cleaned.get("bar")
+        if scale and bar is not None and not scale.points.filter(value=bar).exists():
+            values = ", ".join(str(v) for v in scale.points.values_list("value", flat=True))
+            self.add_error("bar", f"{bar} is not a point of {scale.name} ({values}).")
+        return cleaned
+
+
+class AddCompetencyForm(forms.Form):
+    competency = forms.ModelChoiceField(
+        queryset=Competency.objects.active().select_related("bank").order_by("name"),
+        label="Add a competency",
+    )
+
+
+class LoopCompetencyForm(forms.ModelForm):
+    class Meta:
+        model = LoopCompetency
+        fields = ["critical", "weight", "bar"]
+
+    def clean_bar(self):
+        bar = self.cleaned_data["bar"]
+        scale = self.instance.loop.scale
+        if bar is not None and not scale.points.filter(value=bar).exists():
+            raise forms.ValidationError(f"{bar} is not a point of {scale.name}.")
+        return bar
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = ["name", "duration_minutes", "buffer_minutes", "focus"]
+        labels = {"duration_minutes": "Minutes", "buffer_minutes": "Buffer (minutes)"}
+        widgets = {"focus": forms.Textarea(attrs={"rows": 2})}
+
+
+class PlannedQuestionForm(forms.ModelForm):
+    class Meta:
+        model = PlannedQuestion
+        fields = ["minutes", "must_ask", "is_backup", "backup_condition"]
+        labels = {"must_ask": "Must ask", "is_backup": "Backup", "backup_condition": "Use it when"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_backup") and not (cleaned.get("backup_condition") or "").strip():
+            self.add_error("backup_condition", "Say when to use the backup question.")
+        return cleaned
+
+
+class MoveForm(forms.Form):
+    direction = forms.TypedChoiceField(choices=[("-1", "up"), ("1", "down")], coerce=int)
+
+
+class ReorderForm(forms.Form):
+    order = forms.CharField(help_text="Planned question ids, comma-separated, in the new order.")
+
+    def clean_order(self) -> list[int]:
+        try:
+            return [int(x) for x in self.cleaned_data["order"].split(",") if x.strip()]
+        except ValueError:
+            raise forms.ValidationError("The order must be a list of numbers.") from None
+
+
+class PlanQuestionForm(forms.Form):
+    question = forms.IntegerField(widget=forms.HiddenInput)
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), label="Add to")
+
+    def __init__(self, *args, loop: Loop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = loop.stages.order_by("order", "pk")
+
+
+class SuggestForm(forms.Form):
+    competencies = forms.ModelMultipleChoiceField(
+        queryset=LoopCompetency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Competencies wanted",
+    )
+    minutes = forms.IntegerField(min_value=5, max_value=480, label="Minutes for questions")
+
+    def __init__(self, *args, stage: Stage, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competencies"].queryset = stage.loop.loop_competencies.select_related(
+            "competency"
+        ).order_by("order", "pk")
+        self.fields["competencies"].label_from_instance = lambda lc: (
+            f"{lc.competency.name}{' (critical)' if lc.critical else ''}"
+        )
+
+
+class AcceptSuggestionForm(forms.Form):
+    questions = forms.CharField(widget=forms.HiddenInput)
+    must_ask = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            ids = [int(x) for x in cleaned.get("questions", "").split(",") if x]
+            must = {int(x) for x in cleaned.get("must_ask", "").split(",") if x}
+        except ValueError:
+            raise forms.ValidationError("That suggestion is not readable; suggest again.") from None
+        if not ids:
+            raise forms.ValidationError("That suggestion is empty; suggest again.")
+        # A question planned twice in a stage breaks its unique constraint: keep the first.
+        cleaned["items"] = [(qid, qid in must) for qid in dict.fromkeys(ids)]
+        return cleaned
+
+
+class PublishForm(forms.Form):
+    confirmed = forms.BooleanField(required=False)

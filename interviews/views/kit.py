@@ -1,0 +1,128 @@
+"""Interview kits: what an interviewer reads before a stage, on screen and on paper.
+
+One page for the whole loop and one per stage, both printable (the print
+stylesheet lays them out on A4). Recruiters and admins only for now.
+"""
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from rubrics.views.browse import anchored_scale
+
+from ..models import Loop, PlannedQuestion, Stage
+from .common import get_loop_for, get_stage_for
+
+
+@require_GET
+def loop_kit(request: HttpRequest, pk: int) -> HttpResponse:
+    loop = get_loop_for(request.user, pk)
+    return render(request, "interviews/kit.html", kit_context(loop))
+
+
+@require_GET
+def stage_kit(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = get_stage_for(request.user, pk)
+    loop = Loop.objects.for_builder().get(pk=stage.loop_id)
+    return render(request, "interviews/kit.html", kit_context(loop, only=stage))
+
+
+def kit_context(loop: Loop, *, only: Stage | None = None) -> dict:
+    """The loop and its stages (or one stage) as the kit shows them, in a fixed number of queries.
+
+    Anchors are laid over the loop's own scale, whose points are loaded once.
+    """
+    stages = _stages(loop, only)
+    competencies = list(
+        loop.loop_competencies.select_related("competency")
+        .prefetch_related("competency__anchors")
+        .order_by("order", "pk")
+    )
+    points = list(loop.scale.points.order_by("-value"))
+    labels = {p.value: p.label for p in points}
+    # The loop's bar from the points in hand (Loop.default_bar would query them again).
+    loop_bar = (
+        loop.bar if loop.bar is not None else next((p.value for p in points if p.meets_bar), None)
+    )
+    assessed = [_assessed_keys(stage) for stage in stages]
+    wanted = set().union(*assessed) if assessed else set()
+    rubrics = {
+        c.competency.key: _rubric(c, loop_bar, labels, points=points)
+        for c in competencies
+        if c.competency.key in wanted
+    }
+    return {
+        "loop": loop,
+        "single_stage": only is not None,
+        "points": points,
+        "bar": loop_bar,
+        "bar_label": labels.get(loop_bar, ""),
+        "competencies": [_rubric(c, loop_bar, labels, scale=False) for c in competencies],
+        "stages": [
+            _stage_view(
+                stage, [rubrics[c.competency.key] for c in competencies if c.competency.key in keys]
+            )
+            for stage, keys in zip(stages, assessed, strict=True)
+        ],
+    }
+
+
+def _stage_view(stage: Stage, rubrics: list[dict]) -> dict:
+    planned = stage.planned.all()
+    counted = [p for p in planned if not p.is_backup]
+    return {
+        "stage": stage,
+        "questions": _numbered(planned),
+        "asked_count": len(counted),
+        "backup_count": len(planned) - len(counted),
+        "must_ask_minutes": sum(p.effective_minutes for p in counted if p.must_ask),
+        "rubrics": rubrics,
+    }
+
+
+def _stages(loop: Loop, only: Stage | None) -> list[Stage]:
+    planned = (
+        PlannedQuestion.objects.select_related("question__primary_competency")
+        .prefetch_related("question__secondary_competencies", "question__tags", "question__anchors")
+        .order_by("order", "pk")
+    )
+    stages = loop.stages.order_by("order", "pk").prefetch_related(
+        Prefetch("planned", queryset=planned)
+    )
+    if only is not None:
+        stages = stages.filter(pk=only.pk)
+    return list(stages)
+
+
+def _assessed_keys(stage: Stage) -> set[str]:
+    """Competency keys the stage's questions cover, backups included (they may be asked)."""
+    keys = set()
+    for planned in stage.planned.all():
+        question = planned.question
+        keys.add(question.primary_competency.key)
+        keys.update(c.key for c in question.secondary_competencies.all())
+    return keys
+
+
+def _numbered(planned) -> list[dict]:
+    """Questions with their asking number; a backup has none (it stands in for another)."""
+    items, number = [], 0
+    for p in planned:
+        if not p.is_backup:
+            number += 1
+        items.append({"item": p, "number": None if p.is_backup else number})
+    return items
+
+
+def _rubric(item, loop_bar: int | None, labels: dict[int, str], *, points=None,
+            scale: bool = True) -> dict:
+    """A loop competency with its bar and, unless `scale` is False, its anchored scale."""
+    bar = item.bar if item.bar is not None else loop_bar
+    return {
+        "competency": item.competency,
+        "critical": item.critical,
+        "bar": bar,
+        "bar_label": labels.get(bar, ""),
+        "rows": anchored_scale(item.competency, points) if scale else [],
+    }

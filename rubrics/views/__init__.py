@@ -1,0 +1,1 @@
+"""Catalogue screens, one module per area (CONVENTIONS: views.py past ~400 lines)."""

@@ -1,0 +1,202 @@
+"""The catalogue as recruiters browse it: questions, competencies, ladders."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import require_recruiter
+
+from ..forms import QuestionFilterForm
+from ..models import Competency, Ladder, Level, Question, RatingScale
+from ..usage import used_by
+
+QUESTIONS_PER_PAGE = 20
+
+
+def get_catalogue_item_for(user, model, pk: int, queryset=None):
+    """Fetch and authorise one catalogue item: recruiters and admins only (403 otherwise)."""
+    require_recruiter(user)
+    return get_object_or_404(queryset if queryset is not None else model.objects.all(), pk=pk)
+
+
+@require_GET
+def question_list(request: HttpRequest) -> HttpResponse:
+    require_recruiter(request.user)
+    form = QuestionFilterForm(request.GET or None)
+    questions = Question.objects.active().for_bank_page()
+    if form.is_bound and form.is_valid():
+        questions = form.filter(questions)
+    page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    template = "rubrics/question_list.html"
+    if request.htmx:
+        template += "#question-results"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query_string": _without_page(request.GET),
+        },
+    )
+
+
+def _without_page(params) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_GET
+def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_catalogue_item_for(request.user, Question, pk, Question.objects.for_detail())
+    versions = (
+        Question.objects.filter(key=question.key)
+        .order_by("-version")
+        .only("pk", "version", "current", "locked", "key")
+    )
+    return render(
+        request,
+        "rubrics/question_detail.html",
+        {
+            "question": question,
+            "versions": versions,
+            "derivatives": question.derivatives.filter(current=True).only("pk", "title", "key"),
+            "competency_scale": anchored_scale(question.primary_competency),
+            "used_by": used_by(question),
+        },
+    )
+
+
+@require_GET
+def competency_list(request: HttpRequest) -> HttpResponse:
+    require_recruiter(request.user)
+    competencies = (
+        Competency.objects.active()
+        .select_related("bank")
+        .annotate(
+            primary_count=Count(
+                "primary_questions",
+                filter=Q(primary_questions__current=True, primary_questions__archived=False),
+                distinct=True,
+            ),
+            anchor_count=Count("anchors", distinct=True),
+        )
+        .order_by("bank__name", "name")
+    )
+    return render(request, "rubrics/competency_list.html", {"competencies": competencies})
+
+
+@require_GET
+def competency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    competency = get_catalogue_item_for(
+        request.user,
+        Competency,
+        pk,
+        Competency.objects.select_related("bank").prefetch_related("anchors"),
+    )
+    questions = (
+        Question.objects.active()
+        .filter(
+            Q(primary_competency=competency)
+            | Q(
+                pk__in=Question.secondary_competencies.through.objects.filter(
+                    competency=competency
+                ).values("question_id")
+            )
+        )
+        .select_related("bank")
+        .order_by("key")
+    )
+    return render(
+        request,
+        "rubrics/competency_detail.html",
+        {
+            "competency": competency,
+            "scale_rows": anchored_scale(competency),
+            "questions": questions,
+            "used_by": used_by(competency),
+        },
+    )
+
+
+def anchored_scale(competency: Competency, points=None) -> list[dict]:
+    """The competency's anchors laid over a rating scale, best first.
+
+    Points without an anchor of their own read "between the neighbours"
+    (DESIGN: anchors at 5, 3 and 1 cover a five-point scale). `points`: the scale
+    to lay them over (a loop's own); by default a scale that fits them.
+    """
+    anchors = {a.value: a.text for a in competency.anchors.all()}
+    if not anchors:
+        return []
+    if points is None:
+        scale = matching_scale(competency, set(anchors))
+        points = list(scale.points.all()) if scale else []
+    points = {p.value: p for p in points}
+    values = sorted(
+        set(points) | set(anchors) if points else range(min(anchors), max(anchors) + 1),
+        reverse=True,
+    )
+    return [
+        {
+            "value": value,
+            "label": points[value].label if value in points else "",
+            "meets": points[value].meets_bar if value in points else False,
+            "anchor": anchors.get(value, ""),
+        }
+        for value in values
+    ]
+
+
+def matching_scale(competency: Competency, values: set[int]) -> RatingScale | None:
+    """A current scale whose points include every anchored value, preferring the same bank."""
+    scales = RatingScale.objects.current().prefetch_related("points").order_by("pk")
+    fitting = [s for s in scales if values <= {p.value for p in s.points.all()}]
+    same_bank = [s for s in fitting if s.bank_id == competency.bank_id]
+    return (same_bank or fitting or [None])[0]
+
+
+@require_GET
+def ladder_list(request: HttpRequest) -> HttpResponse:
+    require_recruiter(request.user)
+    ladders = Ladder.objects.select_related("bank").prefetch_related(
+        Prefetch("levels", queryset=Level.objects.order_by("order")),
+        "roles",
+    )
+    return render(request, "rubrics/ladder_list.html", {"ladders": ladders})
+
+
+@require_GET
+def ladder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ladder = get_catalogue_item_for(
+        request.user,
+        Ladder,
+        pk,
+        Ladder.objects.prefetch_related(
+            "dimensions",
+            "roles",
+            Prefetch("levels", queryset=Level.objects.prefetch_related("expectations")),
+        ),
+    )
+    levels = list(ladder.levels.all())
+    rows = []
+    for dimension in ladder.dimensions.all():
+        texts = []
+        for level in levels:
+            match = next(
+                (e.text for e in level.expectations.all() if e.dimension_id == dimension.pk), ""
+            )
+            texts.append(match)
+        rows.append({"dimension": dimension, "cells": texts})
+    return render(
+        request,
+        "rubrics/ladder_detail.html",
+        {
+            "ladder": ladder,
+            "levels": levels,
+            "rows": rows,
+        },
+    )

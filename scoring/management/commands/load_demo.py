@@ -1,0 +1,34 @@
+"""Load the built-in banks and demo loops and create the demo users: `make run`'s set-up.
+
+Idempotent: running it twice changes nothing the second time.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from accounts.management.commands.create_demo_users import DEMO_PASSWORD, DEMO_USERS
+from interviews.demo import load_demo_loops
+
+BANKS_DIR = Path(settings.BASE_DIR) / "fixtures" / "banks"
+DEMO_LOOPS = Path(settings.BASE_DIR) / "fixtures" / "demo" / "loops.yaml"
+
+
+class Command(BaseCommand):
+    help = "Import the built-in banks and demo loops, then create the demo users (local runs only)."
+
+    def handle(self, *args, **options):
+        bank_files = sorted(str(p) for p in BANKS_DIR.glob("*.yaml"))
+        if bank_files:
+            call_command("import_bank", *bank_files, stdout=self.stdout)
+        built = load_demo_loops(DEMO_LOOPS)
+        names = "; ".join(loop.name for loop in built)
+        self.stdout.write(f"Demo loops built and published: {names or 'none new'}.")
+        call_command("create_demo_users", stdout=self.stdout)
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, first, last, groups, superuser in DEMO_USERS:
+            roles = ", ".join(groups) + (" + admin" if superuser else "")
+            self.stdout.write(f"  {username:<13} {first} {last} ({roles})")

@@ -1,0 +1,96 @@
+"""Scorecards follow assignments (candidates.signals): one per assignment.
+
+When a candidate is erased, the free text written about them goes with them.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.dispatch import receiver
+
+from candidates.signals import (
+    assignment_created,
+    assignment_removed,
+    assignment_replaced,
+    candidate_erasing,
+)
+
+from .models import Scorecard
+
+
+@receiver(assignment_created, dispatch_uid="scoring-create-scorecard")
+def create_scorecard(sender, assignment, **kwargs) -> None:
+    Scorecard.objects.get_or_create(assignment=assignment)
+
+
+@receiver(assignment_replaced, dispatch_uid="scoring-hand-over-scorecard")
+def hand_over_scorecard(sender, old, new, **kwargs) -> None:
+    """An untouched scorecard moves to the replacement; a started one stays with its author."""
+    scorecard = Scorecard.objects.filter(assignment=old).first()
+    if scorecard is not None and scorecard.is_untouched:
+        scorecard.assignment = new
+        scorecard.save(update_fields=["assignment", "updated_at"])
+    else:
+        Scorecard.objects.get_or_create(assignment=new)
+
+
+@receiver(assignment_removed, dispatch_uid="scoring-drop-untouched-scorecard")
+def drop_untouched_scorecard(sender, assignment, **kwargs) -> None:
+    """Only an untouched scorecard goes with its assignment; written work is never dropped."""
+    scorecard = Scorecard.objects.filter(assignment=assignment).first()
+    if scorecard is None:
+        return
+    if scorecard.is_submitted:
+        raise ValidationError(
+            f"{assignment.person} has submitted their scorecard: it stays on the record."
+        )
+    if not scorecard.is_untouched:
+        raise ValidationError(
+            f"{assignment.person} has started their scorecard: replace them, and it stays theirs."
+        )
+    scorecard.delete()
+
+
+def own_review_pending(user, application) -> bool:
+    """The user has an assignment on the application whose scorecard is not submitted."""
+    return Scorecard.objects.filter(
+        assignment__person=user,
+        assignment__replaced_at__isnull=True,
+        assignment__interview__application=application,
+        status=Scorecard.Status.DRAFT,
+    ).exists()
+
+
+def free_text_fields(model, *, kinds=(models.TextField, models.CharField)) -> list[str]:
+    """Fields of `model` that hold free text: text or char fields without choices."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, kinds) and not field.choices and not field.primary_key
+    ]
+
+
+def blank_values(model, names: list[str]) -> dict:
+    return {name: None if model._meta.get_field(name).null else "" for name in names}
+
+
+@receiver(candidate_erasing, dispatch_uid="scoring-erase-candidate-text")
+def erase_scorecard_text(sender, candidate, **kwargs) -> None:
+    """Clear what interviewers wrote about the candidate; scores and statuses stay.
+
+    Covers the scorecard's own free-text fields, and the text fields of every scoring
+    model that points at a scorecard (notes, evidence, amendments), whatever they are
+    called: a model added later is covered without changing this receiver.
+    """
+    scorecards = Scorecard.objects.filter(assignment__interview__application__candidate=candidate)
+    own = free_text_fields(Scorecard)
+    if own:
+        scorecards.update(**blank_values(Scorecard, own))
+    for relation in Scorecard._meta.related_objects:
+        related = relation.related_model
+        # Text fields only: a related model's char field may be a key, not prose.
+        names = free_text_fields(related, kinds=(models.TextField,))
+        if related._meta.app_label == "scoring" and names:
+            related.objects.filter(**{f"{relation.field.name}__in": scorecards}).update(
+                **blank_values(related, names)
+            )
+

@@ -1,0 +1,1 @@
+"""Scoring screens, one module per screen."""

@@ -1,0 +1,112 @@
+"""Every URL pattern x every persona gets the status the registry says."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from interviews.services import add_stage, create_loop, plan_question, publish_loop
+from tests.conftest import PERSONAS
+
+from .registry import registry
+
+# Django's own admin guards itself (staff only) and is tested by Django.
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def named_patterns(resolver=None, namespace: str = "") -> list[str]:
+    names = []
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            prefix = f"{namespace}{ns}:" if ns else namespace
+            names += named_patterns(entry, prefix)
+        elif isinstance(entry, URLPattern):
+            assert entry.name, f"URL pattern {entry.pattern} has no name"
+            names.append(f"{namespace}{entry.name}")
+    return names
+
+
+def test_every_url_pattern_has_a_registry_entry():
+    missing = sorted(set(named_patterns()) - registry().keys())
+    assert not missing, f"URL patterns without an access registry entry: {missing}"
+
+
+def test_registry_names_only_existing_urls():
+    stale = sorted(registry().keys() - set(named_patterns()))
+    assert not stale, f"Registry entries for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(catalogue, request):
+    """The catalogue, a draft loop (one stage, one planned question) and a published loop."""
+    senior = catalogue.ladder.levels.get(key="senior")
+    loop, published = (
+        create_loop(
+            name=name,
+            role=catalogue.role,
+            level=senior,
+            scale=catalogue.scale,
+            competencies=[catalogue.reliability, catalogue.security],
+            by=None,
+        )
+        for name in ("SRE, Senior", "SRE, Senior (published)")
+    )
+    stage = add_stage(loop, name="Systems", duration_minutes=60, buffer_minutes=10, by=None)
+    planned = plan_question(stage, catalogue.question, by=None)
+    published_stage = add_stage(
+        published, name="Systems", duration_minutes=60, buffer_minutes=10, by=None
+    )
+    plan_question(published_stage, catalogue.question, by=None)
+    publish_loop(published, by=None, confirmed=True)
+    return SimpleNamespace(
+        catalogue=catalogue,
+        loop=loop,
+        stage=stage,
+        planned=planned,
+        published=published,
+        **candidate_world(published, request),
+    )
+
+
+def candidate_world(published, request) -> dict:
+    """A candidate on the published loop: `interviewer` assigned, `committee` reviewing.
+
+    `other_interviewer` and `other_committee` have nothing to do with it; a second
+    candidate nobody but recruiters may see is `stranger`.
+    """
+    from tests.factories import assign, make_application, make_candidate, make_interview
+
+    interviewer = request.getfixturevalue("interviewer")
+    committee = request.getfixturevalue("committee")
+    candidate = make_candidate("Casey Candidate", recruiter_notes="Private recruiter note")
+    application = make_application(candidate, published, committee=[committee])
+    interview = make_interview(application)
+    assignment = assign(interview, interviewer)
+    stranger = make_candidate("Sam Stranger")
+    return {
+        "candidate": candidate,
+        "application": application,
+        "interview": interview,
+        "assignment": assignment,
+        "scorecard": assignment.scorecard,
+        "stranger": stranger,
+        "stranger_application": make_application(stranger, published),
+    }
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url_name", sorted(registry()))
+def test_persona_gets_intended_status(client, persona_user, world, url_name, persona):
+    access = registry()[url_name]
+    user = persona_user(persona)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(url_name, kwargs=access.kwargs(world))
+    response = getattr(client, access.method)(url, access.data(world))
+    assert response.status_code == access.expect[persona], (
+        f"{persona} {access.method.upper()} {url}: got {response.status_code}, "
+        f"expected {access.expect[persona]}"
+    )
