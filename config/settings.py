@@ -193,10 +193,6 @@ WHITENOISE_USE_FINDERS = LOCAL_RUN
 BANK_UPLOAD_MAX_BYTES = env_int("BANK_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
 CV_MAX_BYTES = env_int("CV_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# A scorecard is overdue this many hours after its interview's end (start + duration).
-SCORECARD_DUE_HOURS = env_int("SCORECARD_DUE_HOURS", 24)
-if SCORECARD_DUE_HOURS < 0:
-    raise ImproperlyConfigured(f"SCORECARD_DUE_HOURS={SCORECARD_DUE_HOURS} must not be negative")
 
 # Email goes to the console unless a real backend is configured (e.g. SMTP).
 MAILERS = {
@@ -268,8 +264,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-# A scorecard unsubmitted this many hours after its interview ended is overdue: its
-# author is reminded; after the second delay, again with the recruiter in copy.
+# A scorecard unsubmitted this many hours after its interview ended (start + stage
+# duration) is overdue: the pipeline and home pages say so and its author is reminded;
+# after the second delay, again with the recruiter in copy.
 REMINDER_FIRST_HOURS = env_int("REMINDER_FIRST_HOURS", 24)
 REMINDER_SECOND_HOURS = env_int("REMINDER_SECOND_HOURS", 72)
 if not 0 < REMINDER_FIRST_HOURS < REMINDER_SECOND_HOURS:

@@ -4,7 +4,6 @@ Each role the person holds adds its panel: a recruiter who also interviews sees
 both. Every panel loads in a fixed number of queries (scoring.queries).
 """
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -42,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_interviewer": permissions.is_interviewer(user),
         "is_committee": permissions.is_committee(user),
     }
-    context = {**roles, "due_hours": settings.SCORECARD_DUE_HOURS}
+    context = {**roles, "due_hours": queries.due_hours()}
     if roles["is_recruiter"]:
         context |= recruiter_context(now)
     if roles["is_interviewer"]:

@@ -41,7 +41,8 @@ EXPECTING_SCORECARDS = (Interview.State.SCHEDULED, Interview.State.HELD)
 
 
 def due_hours() -> int:
-    return settings.SCORECARD_DUE_HOURS
+    """Hours after an interview's end before its scorecards are overdue (and reminded)."""
+    return settings.REMINDER_FIRST_HOURS
 
 
 def interview_facts(interviews: QuerySet[Interview]) -> list[InterviewFacts]:

@@ -1,7 +1,6 @@
 """Pipelines: each application of a loop × each stage's state (recruiters and admins)."""
 
 from django import forms
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -103,7 +102,7 @@ def pipeline(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query.urlencode(),
             "legend": legend,
             "states": StageState,
-            "due_hours": settings.SCORECARD_DUE_HOURS,
+            "due_hours": queries.due_hours(),
         },
     )
 
@@ -117,6 +116,6 @@ def pipelines(request: HttpRequest) -> HttpResponse:
         {
             "summaries": queries.pipeline_summaries(now=timezone.now()),
             "states": StageState,
-            "due_hours": settings.SCORECARD_DUE_HOURS,
+            "due_hours": queries.due_hours(),
         },
     )

@@ -412,6 +412,6 @@ def test_builder_of_a_published_loop_links_its_pipeline(client, recruiter, loop)
 def test_the_due_hours_setting_changes_the_pipeline(client, recruiter, loop, board, settings):
     client.force_login(recruiter)
     url = reverse("scoring:pipeline", args=[loop.pk])
-    settings.SCORECARD_DUE_HOURS = 100
+    settings.REMINDER_FIRST_HOURS = 100
     assert rows(client.get(url, {"state": "overdue"})) == []
     assert rows(client.get(url, {"state": "due"})) == ["Olu Overdue"]
