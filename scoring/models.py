@@ -1,13 +1,18 @@
 """Scorecards: what one assigned interviewer writes about one interview.
 
-The scorecard page, notes, ratings and aggregation arrive with their issues; the
-scorecard itself exists from the moment someone is assigned.
+A scorecard exists from the moment someone is assigned, with one note per planned
+question of the stage and one rating per competency the stage assesses. Each note,
+each rating and the overall part (recommendation and summary) saves on its own with
+its own revision: a save based on a stale revision is refused, never merged silently.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from candidates.models import Assignment
+from interviews.models import PlannedQuestion
+from rubrics.models import Competency
 
 
 class ScorecardQuerySet(models.QuerySet):
@@ -16,6 +21,13 @@ class ScorecardQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Scorecard.Status.DRAFT)
+
+
+class Recommendation(models.TextChoices):
+    STRONG_NO = "strong_no", "Strong no"
+    NO = "no", "No"
+    YES = "yes", "Yes"
+    STRONG_YES = "strong_yes", "Strong yes"
 
 
 class Scorecard(models.Model):
@@ -30,6 +42,10 @@ class Scorecard(models.Model):
     # Every saved change bumps it; 0 means nobody has written anything yet.
     revision = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    recommendation = models.CharField(max_length=12, choices=Recommendation.choices, blank=True)
+    summary = models.TextField(blank=True)
+    # The overall part's own revision (recommendation and summary save together).
+    overall_revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -72,3 +88,86 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder {self.step} for {self.scorecard}"
+
+
+class QuestionNote(models.Model):
+    """What the interviewer noted on one planned question, ticked and decided."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Not yet"
+        ASKED = "asked", "Asked"
+        SKIPPED = "skipped", "Skipped"
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="notes")
+    planned = models.ForeignKey(PlannedQuestion, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    # Indices into the question's must-cover checklist that the candidate covered.
+    ticks = models.JSONField(default=list, blank=True)
+    # A backup question asked instead of another: which one, and why.
+    backup_for = models.ForeignKey(
+        PlannedQuestion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    backup_reason = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scorecard", "planned__order", "planned__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "planned"], name="note_once_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"Note on {self.planned_id} in scorecard {self.scorecard_id}"
+
+    @property
+    def used_as_backup(self) -> bool:
+        return self.backup_for_id is not None
+
+
+class Rating(models.Model):
+    """A score on the loop's scale for one competency, with its evidence, or "not assessed"."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="ratings")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+    score = models.SmallIntegerField(null=True, blank=True)
+    evidence = models.TextField(blank=True)
+    not_assessed = models.BooleanField(default=False)
+    not_assessed_reason = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scorecard", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scorecard", "competency"], name="rating_once_per_competency"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(not_assessed=False),
+                name="rating_scored_or_not_assessed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rating of {self.competency_id} in scorecard {self.scorecard_id}"
+
+
+class Amendment(models.Model):
+    """A change to a submitted scorecard: who, when, why, and what it was and became."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="amendments")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    # {"<part>": value} for the parts that changed only; cleared when a candidate is erased.
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["scorecard", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Amendment of scorecard {self.scorecard_id} by {self.by_id}"

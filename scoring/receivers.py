@@ -14,12 +14,15 @@ from candidates.signals import (
     candidate_erasing,
 )
 
-from .models import Scorecard
+from .models import Amendment, Scorecard
+from .services import create_parts
 
 
 @receiver(assignment_created, dispatch_uid="scoring-create-scorecard")
 def create_scorecard(sender, assignment, **kwargs) -> None:
-    Scorecard.objects.get_or_create(assignment=assignment)
+    """The empty scorecard, with a note per planned question and a rating per competency."""
+    scorecard, _ = Scorecard.objects.get_or_create(assignment=assignment)
+    create_parts(scorecard)
 
 
 @receiver(assignment_replaced, dispatch_uid="scoring-hand-over-scorecard")
@@ -30,7 +33,7 @@ def hand_over_scorecard(sender, old, new, **kwargs) -> None:
         scorecard.assignment = new
         scorecard.save(update_fields=["assignment", "updated_at"])
     else:
-        Scorecard.objects.get_or_create(assignment=new)
+        create_scorecard(sender, new)
 
 
 @receiver(assignment_removed, dispatch_uid="scoring-drop-untouched-scorecard")
@@ -93,4 +96,6 @@ def erase_scorecard_text(sender, candidate, **kwargs) -> None:
             related.objects.filter(**{f"{relation.field.name}__in": scorecards}).update(
                 **blank_values(related, names)
             )
+    # An amendment's before and after hold the evidence and summary it changed.
+    Amendment.objects.filter(scorecard__in=scorecards).update(before={}, after={})
 

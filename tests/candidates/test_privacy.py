@@ -224,7 +224,7 @@ def test_erasure_asks_apps_above_to_erase_their_text(person, recruiter):
 
 
 def test_scoring_receiver_covers_free_text_fields_whatever_they_are_named():
-    assert free_text_fields(Scorecard) == []  # status has choices: a state, not prose
+    assert free_text_fields(Scorecard) == ["summary"]  # status has choices: a state, not prose
     assert set(free_text_fields(Candidate)) == {"name", "email", "cv_name", "recruiter_notes"}
     assert candidate_erasing.has_listeners(Candidate)
 

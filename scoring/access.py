@@ -1,0 +1,95 @@
+"""Who may read or write which scorecard (DESIGN: People and permissions; independence).
+
+- A scorecard's author reads and writes it (a draft is theirs alone); an interviewer
+  replaced after starting keeps their scorecard and may finish it.
+- Anyone else reads only a *submitted* scorecard, and only if they are not awaiting
+  their own review of that application (whatever their groups), and they are a
+  recruiter or admin, a committee member of the application, or a colleague on it
+  whose own scorecard is submitted when the loop lets peers read each other.
+
+Not readable → 404; readable but not theirs to change → 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.permissions import is_recruiter
+from candidates.access import awaiting_own_review, is_committee_member
+
+from .models import QuestionNote, Rating, Scorecard
+
+
+def scorecards_for_page() -> QuerySet[Scorecard]:
+    return Scorecard.objects.select_related(
+        "assignment__person",
+        "assignment__interview__stage",
+        "assignment__interview__application__candidate",
+        "assignment__interview__application__loop__role",
+        "assignment__interview__application__loop__level",
+        "assignment__interview__application__loop__scale",
+    )
+
+
+def own_submitted(user, application) -> bool:
+    return Scorecard.objects.filter(
+        assignment__person=user,
+        assignment__interview__application=application,
+        status=Scorecard.Status.SUBMITTED,
+    ).exists()
+
+
+def may_read(user, scorecard: Scorecard) -> bool:
+    """May `user` read this scorecard (the rules above)?"""
+    if scorecard.assignment.person_id == user.pk:
+        return True
+    if not scorecard.is_submitted:
+        return False
+    application = scorecard.assignment.interview.application
+    if awaiting_own_review(user, application):
+        return False
+    if is_recruiter(user) or is_committee_member(user, application):
+        return True
+    return application.loop.peers_may_read and own_submitted(user, application)
+
+
+def get_scorecard_for(user, pk: int, *, write: bool = False) -> Scorecard:
+    """The scorecard, if the user may read it; `write`: only its author may."""
+    scorecard = scorecards_for_page().filter(pk=pk).first()
+    if scorecard is None or not may_read(user, scorecard):
+        raise Http404("No such scorecard.")
+    if write and scorecard.assignment.person_id != user.pk:
+        raise PermissionDenied
+    return scorecard
+
+
+def get_own_note(user, scorecard_pk: int, pk: int) -> QuestionNote:
+    """A note of the user's own scorecard, with what autosave needs, in one query."""
+    note = (
+        QuestionNote.objects.select_related("scorecard__assignment", "planned__question")
+        .filter(pk=pk, scorecard_id=scorecard_pk)
+        .first()
+    )
+    return _own_part(user, note)
+
+
+def get_own_rating(user, scorecard_pk: int, pk: int) -> Rating:
+    """A rating of the user's own scorecard, with its loop's scale id, in one query."""
+    rating = (
+        Rating.objects.select_related(
+            "scorecard__assignment__interview__application__loop", "competency"
+        )
+        .filter(pk=pk, scorecard_id=scorecard_pk)
+        .first()
+    )
+    return _own_part(user, rating)
+
+
+def _own_part(user, part):
+    if part is None:
+        raise Http404("No such part of a scorecard.")
+    if part.scorecard.assignment.person_id != user.pk:
+        # A colleague's draft is not even visible; a submitted one may be, read-only.
+        get_scorecard_for(user, part.scorecard_id)
+        raise PermissionDenied
+    return part
