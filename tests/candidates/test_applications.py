@@ -154,6 +154,7 @@ def test_recruiter_sees_status_committee_schedule_and_forms(recruiter_client, pe
     assert people.committee.get_full_name() in body
     assert "Systems" in body and "People" in body and "Not scheduled" in body
     assert str(people.interviewer) in body
+    assert "mailto:casey@example.org" in body
     assert NOTES not in body
 
 
@@ -195,6 +196,8 @@ def test_interviewer_and_committee_read_the_application_without_controls(people,
     assert url("application_status", people.application.pk) not in body
     assert url("application_committee", people.application.pk) not in body
     assert NOTES not in body
+    # Contact details are for recruiters: an interviewer sees name, role, level, CV, links.
+    assert "casey@example.org" not in body
 
 
 def test_outsiders_cannot_reach_the_application(people, other_interviewer, other_committee):

@@ -399,6 +399,8 @@ def test_interviewers_and_committee_never_see_the_notes(people, who):
     assert url("candidate_cv", people.candidate.pk) in body
     assert people.loop.role.name in body and people.loop.level.name in body
     assert url("candidate_edit", people.candidate.pk) not in body
+    # Contact details are for recruiters: an interviewer sees name, role, level, CV, links.
+    assert "casey@example.org" not in body
 
 
 def test_a_recruiter_interviewing_the_candidate_sees_no_notes_until_submitted(people):
