@@ -98,4 +98,3 @@ def erase_scorecard_text(sender, candidate, **kwargs) -> None:
             )
     # An amendment's before and after hold the evidence and summary it changed.
     Amendment.objects.filter(scorecard__in=scorecards).update(before={}, after={})
-

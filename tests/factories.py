@@ -256,3 +256,74 @@ def assign(interview, person, role: str = "interviewer", *, by=None):
     from candidates.scheduling import assign as assign_person
 
     return assign_person(interview, person, role, by=by)
+
+
+def make_scoring_loop(*, peers_may_read: bool = False, by=None):
+    """A published loop whose first stage is scored: two competencies, three questions.
+
+    The stage plans a must-ask question (primary competency, a three-item checklist, a
+    follow-up), an if-time-allows one (second competency) and a backup for the first.
+    The second stage plans one question, so the loop has two stages to cover both.
+    """
+    from interviews.services import (
+        add_stage,
+        create_loop,
+        plan_question,
+        publish_loop,
+        update_loop,
+        update_planned,
+    )
+
+    bank = make_bank()
+    ownership = make_competency(bank, name="Ownership")
+    systems = make_competency(
+        bank, name="Systems design", anchors={5: "Designs for failure", 1: "Ignores failure"}
+    )
+    ladder = make_ladder(bank)
+    loop = create_loop(
+        name=f"Scored loop {_n()}",
+        role=make_role(ladder),
+        level=ladder.levels.first(),
+        scale=make_scale(bank),
+        competencies=[ownership, systems],
+        by=by,
+    )
+    if peers_may_read:
+        update_loop(loop, {"peers_may_read": True}, by=by)
+    stage = add_stage(loop, name="Technical", duration_minutes=45, buffer_minutes=5, by=by)
+    first = make_question(
+        bank,
+        primary=ownership,
+        title="Outage you owned",
+        checklist=["Timeline", "Root cause", "Follow-up actions"],
+        follow_ups=["What would you change?"],
+        minutes=15,
+    )
+    plan_question(stage, first, by=by)
+    plan_question(
+        stage,
+        make_question(bank, primary=systems, title="Design a queue", minutes=10),
+        must_ask=False,
+        by=by,
+    )
+    backup = plan_question(
+        stage,
+        make_question(bank, primary=ownership, title="Project you rescued", minutes=15),
+        by=by,
+    )
+    update_planned(backup, {"is_backup": True, "backup_condition": "No on-call experience"}, by=by)
+    second = add_stage(loop, name="Values", duration_minutes=30, buffer_minutes=5, by=by)
+    plan_question(second, make_question(bank, primary=systems, title="Hard call"), by=by)
+    publish_loop(loop, by=by, confirmed=True)
+    return loop
+
+
+def make_scorecard(interviewer, *, loop=None, application=None, role: str = "interviewer", by=None):
+    """`interviewer` assigned to the scored stage of an application: their scorecard."""
+    loop = loop or make_scoring_loop(by=by)
+    application = application or make_application(loop=loop, by=by)
+    stage = application.loop.stages.order_by("order").first()
+    interview = application.interviews.filter(stage=stage).first() or make_interview(
+        application, stage, by=by
+    )
+    return assign(interview, interviewer, role, by=by).scorecard
