@@ -37,7 +37,8 @@ PDF_BYTES = (
 
 
 @pytest.fixture
-def people(transactional_db):
+def people(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the uploaded CV lands in a scratch folder
     recruiter = make_user(
         "rhea",
         groups=("recruiter",),

@@ -1,4 +1,4 @@
-"""Load the built-in banks and demo loops and create the demo users: `make run`'s set-up.
+"""Load the built-in banks, demo loops, demo users and candidates: `make run`'s set-up.
 
 Idempotent: running it twice changes nothing the second time.
 """
@@ -10,14 +10,20 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.management.commands.create_demo_users import DEMO_PASSWORD, DEMO_USERS
+from accounts.models import User
+from candidates.demo import load_demo_candidates
 from interviews.demo import load_demo_loops
 
 BANKS_DIR = Path(settings.BASE_DIR) / "fixtures" / "banks"
 DEMO_LOOPS = Path(settings.BASE_DIR) / "fixtures" / "demo" / "loops.yaml"
+DEMO_CANDIDATES = Path(settings.BASE_DIR) / "fixtures" / "demo" / "candidates.yaml"
 
 
 class Command(BaseCommand):
-    help = "Import the built-in banks and demo loops, then create the demo users (local runs only)."
+    help = (
+        "Import the built-in banks and demo loops, create the demo users, then add the demo "
+        "candidates (local runs only)."
+    )
 
     def handle(self, *args, **options):
         bank_files = sorted(str(p) for p in BANKS_DIR.glob("*.yaml"))
@@ -27,6 +33,9 @@ class Command(BaseCommand):
         names = "; ".join(loop.name for loop in built)
         self.stdout.write(f"Demo loops built and published: {names or 'none new'}.")
         call_command("create_demo_users", stdout=self.stdout)
+        # Added by the demo recruiter, through the same services as the screens.
+        loaded = load_demo_candidates(DEMO_CANDIDATES, by=User.objects.get(username="recruiter"))
+        self.stdout.write(loaded.summary())
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, groups, superuser in DEMO_USERS:
