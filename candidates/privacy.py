@@ -10,6 +10,7 @@ applications and scorecards keep their shape.
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -124,6 +125,19 @@ def scrub_admin_log(candidate: Candidate) -> None:
 
 # Subject-access export ------------------------------------------------------------
 
+# What apps above this one hold per assignment (scoring: the scorecard's content):
+# (relations to prefetch from an application, assignment -> dict merged into its entry).
+_assignment_exporters: list[tuple[tuple[str, ...], Callable[[Assignment], dict]]] = []
+
+
+def register_assignment_export(prefetch: tuple[str, ...], to_data: Callable[[Assignment], dict]):
+    """Add what an app holds about each assignment to the export, in a fixed number of queries.
+
+    `prefetch`: relations from an assignment (e.g. "scorecard__notes"), loaded for all at once.
+    """
+    if all(existing is not to_data for _, existing in _assignment_exporters):
+        _assignment_exporters.append((prefetch, to_data))
+
 
 @transaction.atomic
 def export_candidate(candidate: Candidate, *, by) -> dict:
@@ -135,6 +149,11 @@ def export_candidate(candidate: Candidate, *, by) -> dict:
             "interviews__stage",
             "interviews__assignments__person",
             "interviews__assignments__scorecard",
+            *(
+                f"interviews__assignments__{path}"
+                for prefetch, _ in _assignment_exporters
+                for path in prefetch
+            ),
         )
         .order_by("created_at", "pk")
     )
@@ -215,9 +234,17 @@ def interview_data(interview: Interview) -> dict:
                 "replaced_at": a.replaced_at.isoformat() if a.replaced_at else None,
                 "scorecard_status": scorecard_status(a),
             }
+            | assignment_extras(a)
             for a in interview.assignments.all()
         ],
     }
+
+
+def assignment_extras(assignment: Assignment) -> dict:
+    extras: dict = {}
+    for _, to_data in _assignment_exporters:
+        extras |= to_data(assignment)
+    return extras
 
 
 def scorecard_status(assignment: Assignment) -> str | None:

@@ -98,3 +98,58 @@ def erase_scorecard_text(sender, candidate, **kwargs) -> None:
             )
     # An amendment's before and after hold the evidence and summary it changed.
     Amendment.objects.filter(scorecard__in=scorecards).update(before={}, after={})
+
+
+EXPORT_PREFETCH = (
+    "scorecard__notes__planned__question",
+    "scorecard__ratings__competency",
+    "scorecard__amendments__by",
+)
+
+
+def scorecard_export(assignment) -> dict:
+    """What a scorecard holds about the candidate, for the subject-access export."""
+    scorecard = getattr(assignment, "scorecard", None)
+    if scorecard is None:
+        return {}
+    return {
+        "scorecard": {
+            "submitted_at": scorecard.submitted_at.isoformat() if scorecard.submitted_at else None,
+            "recommendation": scorecard.recommendation,
+            "summary": scorecard.summary,
+            "questions": [
+                {
+                    "question": note.planned.question.title,
+                    "state": note.state,
+                    "notes": note.text,
+                    "checklist_covered": [
+                        note.planned.question.checklist[i]
+                        for i in note.ticks
+                        if i < len(note.planned.question.checklist)
+                    ],
+                    "backup_reason": note.backup_reason,
+                }
+                for note in scorecard.notes.all()
+            ],
+            "ratings": [
+                {
+                    "competency": rating.competency.name,
+                    "score": rating.score,
+                    "not_assessed": rating.not_assessed,
+                    "not_assessed_reason": rating.not_assessed_reason,
+                    "evidence": rating.evidence,
+                }
+                for rating in scorecard.ratings.all()
+            ],
+            "amendments": [
+                {
+                    "at": amendment.at.isoformat(),
+                    "by": amendment.by.username,
+                    "reason": amendment.reason,
+                    "before": amendment.before,
+                    "after": amendment.after,
+                }
+                for amendment in scorecard.amendments.all()
+            ],
+        }
+    }
