@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from candidates.models import Assignment
+from candidates.models import Application, Assignment
 from interviews.models import PlannedQuestion
-from rubrics.models import Competency
+from rubrics.models import Competency, Level
 
 
 class ScorecardQuerySet(models.QuerySet):
@@ -171,3 +171,83 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"Amendment of scorecard {self.scorecard_id} by {self.by_id}"
+
+
+class Decision(models.Model):
+    """The committee's decision on an application; every one is kept, the latest stands."""
+
+    class Outcome(models.TextChoices):
+        HIRE = "hire", "Hire"
+        NO_HIRE = "no_hire", "No hire"
+        HOLD = "hold", "Hold"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
+    rationale = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "-at", "-pk"]
+        get_latest_by = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} for application {self.application_id}"
+
+    def audit_scope(self) -> str:
+        return self.application.audit_scope()
+
+
+class PacketQuerySet(models.QuerySet):
+    def in_flight(self):
+        return self.filter(status__in=[Packet.Status.QUEUED, Packet.Status.RENDERING])
+
+
+class Packet(models.Model):
+    """A debrief packet: its own outbox row first, then the rendered PDF.
+
+    A request saves a queued row before anything is sent to the broker, so an outage
+    delays rendering but loses nothing; a beat task re-sends rows left queued or stuck.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="packets")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to="packets/", blank=True)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    # What the packet was made from: a change to a scorecard afterwards makes it stale.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    stale = models.BooleanField(default=False)
+
+    objects = PacketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["application", "-requested_at", "-pk"]
+        constraints = [
+            # One render in flight per application: a second request joins the first.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=["queued", "rendering"]),
+                name="one_packet_in_flight",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Packet {self.pk} for application {self.application_id} ({self.status})"
+
+    def audit_scope(self) -> str:
+        return self.application.audit_scope()

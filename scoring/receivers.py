@@ -4,7 +4,7 @@ When a candidate is erased, the free text written about them goes with them.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.dispatch import receiver
 
 from candidates.signals import (
@@ -14,7 +14,7 @@ from candidates.signals import (
     candidate_erasing,
 )
 
-from .models import Amendment, Scorecard
+from .models import Amendment, Decision, Packet, Scorecard
 from .services import create_parts
 
 
@@ -98,6 +98,17 @@ def erase_scorecard_text(sender, candidate, **kwargs) -> None:
             )
     # An amendment's before and after hold the evidence and summary it changed.
     Amendment.objects.filter(scorecard__in=scorecards).update(before={}, after={})
+    Decision.objects.filter(application__candidate=candidate).update(rationale="")
+    delete_packets(Packet.objects.filter(application__candidate=candidate))
+
+
+def delete_packets(packets) -> None:
+    """Packets go whole: their rows now, their files once the erasure has committed."""
+    names = [name for name in packets.values_list("file", flat=True) if name]
+    packets.delete()
+    if names:
+        storage = Packet._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 EXPORT_PREFETCH = (

@@ -285,3 +285,38 @@ def test_erasure_clears_notes_evidence_summary_and_amendments_but_keeps_scores(
     assert list(Rating.objects.values_list("score", flat=True)) == [4, 4]
     assert Scorecard.objects.get(pk=card.pk).summary == ""
     assert list(Amendment.objects.values_list("reason", "before", "after")) == [("", {}, {})]
+
+
+def test_erasure_blanks_decision_rationales_and_deletes_packets_with_their_files(
+    card, recruiter, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from scoring.models import Decision, Packet
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    application = card.assignment.interview.application
+    Decision.objects.create(
+        application=application,
+        outcome="hire",
+        level=application.loop.level,
+        rationale="Strong on Casey's incident story",
+        by=recruiter,
+    )
+    packet = Packet.objects.create(application=application, status="ready")
+    packet.file.save("packet.pdf", ContentFile(b"%PDF-1.7 about the candidate"))
+    path = tmp_path / packet.file.name
+    assert path.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_candidate(application.candidate, by=recruiter)
+
+    assert list(Decision.objects.values_list("outcome", "rationale")) == [("hire", "")]
+    assert not Packet.objects.exists()
+    assert not path.exists()
