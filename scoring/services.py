@@ -16,13 +16,16 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.audit import record
+from candidates.services import change_status
 from interviews.models import PlannedQuestion
 from rubrics.models import ScalePoint
 
-from .models import Amendment, QuestionNote, Rating, Recommendation, Scorecard
+from .models import Amendment, Decision, QuestionNote, Rating, Recommendation, Scorecard
 
 # sender=Scorecard, scorecard=the scorecard submitted or amended (packets go stale).
 scorecard_changed = Signal()
+# sender=Decision, decision=the decision just recorded (packets go stale too).
+decision_recorded = Signal()
 
 NOTE_MAX_CHARS = 20_000
 EVIDENCE_MAX_CHARS = 10_000
@@ -443,3 +446,36 @@ def amend_scorecard(
     record(by, "scorecard.amended", scorecard, reason=reason, changed=sorted(after), at=now)
     scorecard_changed.send(sender=Scorecard, scorecard=scorecard)
     return amendment
+
+
+# --- The committee's decision -------------------------------------------------------
+
+# Recording a decision moves the application (DESIGN): Hold leaves it as it is.
+STATUS_AFTER = {"hire": "offer", "no_hire": "rejected"}
+
+
+@transaction.atomic
+def record_decision(application, *, outcome: str, level, rationale: str, by) -> Decision:
+    """The committee's Hire / No hire / Hold at a level, with why; moves the status; audited.
+
+    The level may differ from the loop's, but stays on the loop's ladder.
+    """
+    errors = {}
+    if outcome not in Decision.Outcome.values:
+        errors["outcome"] = "Choose hire, no hire or hold."
+    if level is None or level.ladder_id != application.loop.level.ladder_id:
+        errors["level"] = "Choose a level of this role's ladder."
+    if not rationale.strip():
+        errors["rationale"] = "Give the committee's rationale."
+    if application.is_closed:
+        errors["outcome"] = f"The application is {application.get_status_display().lower()}."
+    if errors:
+        raise ValidationError(errors)
+    decision = Decision.objects.create(
+        application=application, outcome=outcome, level=level, rationale=rationale.strip(), by=by
+    )
+    record(by, "decision.recorded", application, outcome=outcome, level=level.name)
+    if outcome in STATUS_AFTER:
+        change_status(application, STATUS_AFTER[outcome], by=by)
+    decision_recorded.send(sender=Decision, decision=decision)
+    return decision

@@ -320,3 +320,54 @@ def test_erasure_blanks_decision_rationales_and_deletes_packets_with_their_files
     assert list(Decision.objects.values_list("outcome", "rationale")) == [("hire", "")]
     assert not Packet.objects.exists()
     assert not path.exists()
+
+
+# The committee's decision -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status"), [("hire", "offer"), ("no_hire", "rejected"), ("hold", "active")]
+)
+def test_a_decision_moves_the_application_as_design_says(card, recruiter, outcome, status):
+    application = card.assignment.interview.application
+
+    services.record_decision(
+        application,
+        outcome=outcome,
+        level=application.loop.level,
+        rationale="Consistent evidence",
+        by=recruiter,
+    )
+
+    application.refresh_from_db()
+    assert application.status == status
+    assert AuditEntry.objects.filter(verb="decision.recorded", scope=application.audit_scope())
+
+
+def test_a_decision_may_name_another_level_of_the_same_ladder(card, recruiter):
+    application = card.assignment.interview.application
+    higher = application.loop.level.ladder.levels.exclude(pk=application.loop.level_id).first()
+
+    decision = services.record_decision(
+        application, outcome="hire", level=higher, rationale="Operates a level up", by=recruiter
+    )
+
+    assert decision.level == higher
+
+
+def test_a_decision_needs_a_rationale_and_a_level_of_the_ladder(card, recruiter):
+    from scoring.models import Decision
+    from tests.factories import make_ladder
+
+    application = card.assignment.interview.application
+    foreign = make_ladder().levels.first()
+
+    with pytest.raises(ValidationError) as error:
+        services.record_decision(
+            application, outcome="hire", level=foreign, rationale=" ", by=recruiter
+        )
+
+    assert set(error.value.message_dict) == {"level", "rationale"}
+    assert not Decision.objects.exists()
+    application.refresh_from_db()
+    assert application.status == "active"
