@@ -93,3 +93,23 @@ def _own_part(user, part):
         get_scorecard_for(user, part.scorecard_id)
         raise PermissionDenied
     return part
+
+
+def get_application_for_review(user, pk: int, *, decide: bool = False):
+    """An application's committee view: its committee and recruiters, and peers who may read.
+
+    Whatever their groups, a person still owing their own scorecard on the application
+    gets nothing of the others' (403: they can see the application, not this). Peers
+    (interviewers on it, own scorecard submitted) read it when the loop allows; only
+    the committee and recruiters decide (`decide`).
+    """
+    from candidates.access import get_application_for
+
+    application = get_application_for(user, pk)
+    if awaiting_own_review(user, application):
+        raise PermissionDenied("Submit your own scorecard for this candidate first.")
+    if is_recruiter(user) or is_committee_member(user, application):
+        return application
+    if not decide and application.loop.peers_may_read and own_submitted(user, application):
+        return application
+    raise PermissionDenied
