@@ -18,3 +18,14 @@ urlpatterns += [
     path("scorecards/<int:scorecard>/ratings/<int:pk>/", autosave.save_rating, name="rating_save"),
     path("scorecards/<int:pk>/overall/", autosave.save_overall, name="overall_save"),
 ]
+
+from .views import scorecard  # noqa: E402  (the scorecard screen: live, read-only, amend)
+
+urlpatterns += [
+    path("scorecards/<int:pk>/", scorecard.scorecard, name="scorecard"),
+    path("scorecards/<int:pk>/save/", scorecard.save_part, name="part_save"),
+    path("scorecards/<int:pk>/backup/", scorecard.backup_use, name="backup_use"),
+    path("scorecards/<int:pk>/backup/undo/", scorecard.backup_undo, name="backup_undo"),
+    path("scorecards/<int:pk>/submit/", scorecard.submit, name="submit"),
+    path("scorecards/<int:pk>/amend/", scorecard.amend, name="amend"),
+]
