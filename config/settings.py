@@ -250,12 +250,23 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis redelivers a message not acknowledged within the visibility timeout: it must
+# outlast the longest task (asserted below), or a slow render would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # A request never hangs on an unreachable broker: the packet row waits for the requeue.
+    "socket_connect_timeout": 3,
+}
 CELERY_BEAT_SCHEDULE: dict = {
     # Overdue scorecards: each step is sent once, so running often only makes it prompt.
     "send-scorecard-reminders": {
         "task": "scoring.tasks.send_reminders_task",
         "schedule": crontab(minute=5),
+    },
+    # Packets left queued (broker down) or stuck rendering (worker killed) are sent again.
+    "requeue-stale-packets": {
+        "task": "scoring.tasks.requeue_stale_packets_task",
+        "schedule": 60.0,
     },
     # Candidates past the retention period are erased once a day, at a quiet hour.
     "erase-expired-candidates": {
@@ -274,6 +285,25 @@ if not 0 < REMINDER_FIRST_HOURS < REMINDER_SECOND_HOURS:
         "REMINDER_FIRST_HOURS must be positive and below REMINDER_SECOND_HOURS "
         f"(got {REMINDER_FIRST_HOURS} and {REMINDER_SECOND_HOURS})"
     )
+# Debrief packets: paper size, and how long one render may take before the worker stops
+# it (soft limit: the packet fails with the reason; hard limit a little later: the
+# process is killed and the requeue takes the packet up again, a few attempts at most).
+PACKET_PAPER_SIZE = env_str("PACKET_PAPER_SIZE", "A4")
+if PACKET_PAPER_SIZE not in {"A4", "letter"}:
+    raise ImproperlyConfigured(f"PACKET_PAPER_SIZE={PACKET_PAPER_SIZE!r}: use A4 or letter")
+PACKET_TIME_LIMIT_SECONDS = env_int("PACKET_TIME_LIMIT_SECONDS", 120)
+PACKET_MAX_ATTEMPTS = env_int("PACKET_MAX_ATTEMPTS", 3)
+if PACKET_TIME_LIMIT_SECONDS < 5 or PACKET_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        "PACKET_TIME_LIMIT_SECONDS must be at least 5 and PACKET_MAX_ATTEMPTS at least 1 "
+        f"(got {PACKET_TIME_LIMIT_SECONDS} and {PACKET_MAX_ATTEMPTS})"
+    )
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= 2 * PACKET_TIME_LIMIT_SECONDS:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must stay well above PACKET_TIME_LIMIT_SECONDS (more "
+        "than twice), or Redis hands a packet still rendering to a second worker"
+    )
+
 # Candidates whose applications all closed this many days ago are erased automatically.
 RETENTION_DAYS = env_int("RETENTION_DAYS", 365)
 if RETENTION_DAYS < 1:

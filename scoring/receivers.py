@@ -15,7 +15,8 @@ from candidates.signals import (
 )
 
 from .models import Amendment, Decision, Packet, Scorecard
-from .services import create_parts
+from .packets import mark_stale
+from .services import create_parts, decision_recorded, scorecard_changed
 
 
 @receiver(assignment_created, dispatch_uid="scoring-create-scorecard")
@@ -23,6 +24,17 @@ def create_scorecard(sender, assignment, **kwargs) -> None:
     """The empty scorecard, with a note per planned question and a rating per competency."""
     scorecard, _ = Scorecard.objects.get_or_create(assignment=assignment)
     create_parts(scorecard)
+
+
+@receiver(scorecard_changed, dispatch_uid="scoring-packets-stale-on-scorecard")
+def packets_stale_on_scorecard(sender, scorecard, **kwargs) -> None:
+    """A scorecard submitted or amended: the application's packets no longer say so."""
+    mark_stale(scorecard.assignment.interview.application_id)
+
+
+@receiver(decision_recorded, dispatch_uid="scoring-packets-stale-on-decision")
+def packets_stale_on_decision(sender, decision, **kwargs) -> None:
+    mark_stale(decision.application_id)
 
 
 @receiver(assignment_replaced, dispatch_uid="scoring-hand-over-scorecard")

@@ -29,3 +29,11 @@ urlpatterns += [
     path("scorecards/<int:pk>/submit/", scorecard.submit, name="submit"),
     path("scorecards/<int:pk>/amend/", scorecard.amend, name="amend"),
 ]
+
+from .views import packets  # noqa: E402  (debrief packets: status, request, download)
+
+urlpatterns += [
+    path("applications/<int:pk>/packets/", packets.packets, name="packets"),
+    path("applications/<int:pk>/packets/request/", packets.packet_request, name="packet_request"),
+    path("packets/<int:pk>/download/", packets.packet_download, name="packet_download"),
+]

@@ -40,8 +40,10 @@ def test_registry_names_only_existing_urls():
 
 
 @pytest.fixture
-def world(catalogue, request):
+def world(catalogue, request, settings, tmp_path):
     """The catalogue, a draft loop (one stage, one planned question) and a published loop."""
+    # Files the URLs write or serve (packets) stay in the test's own directory.
+    settings.MEDIA_ROOT = tmp_path / "media"
     senior = catalogue.ladder.levels.get(key="senior")
     loop, published = (
         create_loop(

@@ -1,0 +1,80 @@
+"""Debrief packets of an application: status with polling, request, download."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.audit import record
+
+from ..models import Packet
+from ..packets import get_packet_for, get_packets_application_for, request_packet
+
+EARLIER_SHOWN = 20
+
+
+def packets_context(application) -> dict:
+    """The latest packet and the ones before it, in one query."""
+    rows = list(
+        application.packets.select_related("requested_by").order_by("-requested_at", "-pk")[
+            : EARLIER_SHOWN + 1
+        ]
+    )
+    latest = rows[0] if rows else None
+    return {
+        "application": application,
+        "candidate": application.candidate,
+        "latest": latest,
+        "earlier": rows[1:],
+        "in_flight": latest is not None
+        and latest.status in (Packet.Status.QUEUED, Packet.Status.RENDERING),
+    }
+
+
+@require_GET
+def packets(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_packets_application_for(request.user, pk)
+    template = "scoring/packets.html"
+    # The status element polls itself while a packet is in flight.
+    if request.htmx and request.htmx.target == "packet-status":
+        template += "#packet-status"
+    return render(request, template, packets_context(application))
+
+
+@require_POST
+def packet_request(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_packets_application_for(request.user, pk)
+    _, created = request_packet(application, by=request.user)
+    notice = (
+        "Packet requested: it renders in the background."
+        if created
+        else "A packet is already on its way: your request joins it."
+    )
+    if request.htmx:
+        context = {**packets_context(application), "notice": notice}
+        return render(request, "scoring/packets.html#packets", context)
+    messages.success(request, notice)
+    return redirect("scoring:packets", pk=application.pk)
+
+
+@require_GET
+def packet_download(request: HttpRequest, pk: int) -> FileResponse:
+    packet = get_packet_for(request.user, pk)
+    try:
+        handle = packet.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The packet's file is missing.") from None
+    record(request.user, "packet.downloaded", packet)
+    day = timezone.localdate(packet.finished_at or packet.requested_at)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"Debrief packet - {packet.application.candidate.name} - {day:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Everyone's scorecards about a person: no shared or browser cache keeps a copy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
