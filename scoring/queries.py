@@ -269,6 +269,7 @@ def _my_assignments(user):
         Assignment.objects.active()
         .filter(person=user)
         .select_related(
+            "scorecard",  # the home page links each seat to its scorecard
             "interview__stage",
             "interview__application__candidate",
             "interview__application__loop__role",
