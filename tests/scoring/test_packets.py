@@ -28,6 +28,17 @@ pdf = pytest.importorskip("scoring.pdf", reason="scoring.pdf, the packet rendere
 
 
 @pytest.fixture(autouse=True)
+def inline_tasks():
+    """Tasks run inline, as without REDIS_URL, even where CI sets it (the app reads it once)."""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
