@@ -331,6 +331,7 @@ def test_a_stale_save_without_javascript_shows_both_and_saves_mine_only_when_ask
     assert refused.status_code == 409
     assert "From the other tab" in page  # theirs, in the status
     assert ">Mine</textarea>" in page  # mine, still in the field
+    assert 'name="keep_mine" value="1">Save mine over it' in page
     assert QuestionNote.objects.get(pk=note.pk).text == "From the other tab"
 
     kept = client.post(url("part_save", card), note_post(note, text="Mine", keep_mine="1"))
