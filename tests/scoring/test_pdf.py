@@ -1,0 +1,233 @@
+"""The debrief packet's PDF, read back with pypdf: order, content, contents page, safety."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from scoring import pdf, services
+from scoring.models import Scorecard
+from tests.factories import (
+    assign,
+    make_application,
+    make_candidate,
+    make_interview,
+    make_scoring_loop,
+    make_user,
+)
+
+INTERVIEWER = "interviewer"
+FAMILY = "Panel"
+SCRIPT = "<script>alert('x')</script>"
+# "2. Technical — Ben Panel ........ 6": the title without its number, and the page.
+TOC_LINE = re.compile(r"^(?:\d+\.\s+)?(.+?)\s*\.{4,}\s*(\d+)$")
+
+
+def fill_and_submit(card: Scorecard, scores: dict[str, int], *, tag: str, by) -> Scorecard:
+    """Fill in every part a submission needs through the services, then submit."""
+    scale_id = card.assignment.interview.application.loop.scale_id
+    for rating in card.ratings.select_related("competency"):
+        services.save_rating(
+            rating,
+            score=scores[rating.competency.name],
+            evidence=f"Evidence {tag} on {rating.competency.name}",
+            not_assessed=False,
+            reason="",
+            base_revision=rating.revision,
+            scale_id=scale_id,
+        )
+    for note in card.notes.select_related("planned__question"):
+        if note.planned.is_backup:
+            continue
+        services.save_note(
+            note,
+            text=f"Notes {tag} on {note.planned.question.title}",
+            state="asked",
+            ticks=[0] if note.planned.question.checklist else [],
+            base_revision=note.revision,
+        )
+    services.save_overall(
+        card, recommendation="yes", summary=f"Summary {tag}", base_revision=card.overall_revision
+    )
+    return services.submit_scorecard(card, by=by)
+
+
+@pytest.fixture
+def panel(recruiter):
+    """Three submitted scorecards over two stages (Ownership: 1 against 4) and a shadow."""
+    loop = make_scoring_loop(by=recruiter)
+    application = make_application(make_candidate("Dana Whitfield"), loop, by=recruiter)
+    technical, values = loop.stages.order_by("order")
+    first = make_interview(application, technical, by=recruiter)
+    second = make_interview(application, values, by=recruiter)
+    people = {
+        tag: make_user(
+            f"{tag}-{recruiter.pk}", groups=(INTERVIEWER,), first_name=tag.title(), last_name=FAMILY
+        )
+        for tag in ("ana", "ben", "cleo", "sam")
+    }
+    cards = {
+        "ana": assign(first, people["ana"], by=recruiter).scorecard,
+        "ben": assign(first, people["ben"], by=recruiter).scorecard,
+        "cleo": assign(second, people["cleo"], by=recruiter).scorecard,
+        "sam": assign(first, people["sam"], "shadow", by=recruiter).scorecard,
+    }
+    scores = {
+        "ana": {"Ownership": 1, "Systems design": 3},
+        "ben": {"Ownership": 4, "Systems design": 4},
+        "cleo": {"Systems design": 3},
+        "sam": {"Ownership": 5, "Systems design": 5},
+    }
+    for tag, card in cards.items():
+        fill_and_submit(card, scores[tag], tag=tag, by=people[tag])
+    return application, cards, people
+
+
+def pages_of(content: bytes) -> list[str]:
+    """Each page's text with whitespace normalised."""
+    reader = PdfReader(io.BytesIO(content))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def first_page_with(pages: list[str], text: str, *, after: int = 0) -> int:
+    """The 1-based number of the first page (after page `after`) containing `text`."""
+    return next(i for i, page in enumerate(pages, 1) if i > after and text in page)
+
+
+@pytest.mark.django_db
+def test_the_packet_reports_its_page_count(panel):
+    application, _, _ = panel
+
+    content, count = pdf.render_packet_pdf(application)
+
+    assert content.startswith(b"%PDF")
+    assert count == len(PdfReader(io.BytesIO(content)).pages) > 3
+
+
+@pytest.mark.django_db
+def test_disagreements_come_before_the_scorecards(panel):
+    application, _, _ = panel
+    pages = pages_of(pdf.render_packet_pdf(application)[0])
+    contents = first_page_with(pages, "Contents")
+
+    attention = first_page_with(pages, "Disagreements and gaps", after=contents)
+    scorecards = first_page_with(pages, "Summary ana", after=contents)
+
+    assert attention < scorecards
+    text = " ".join(pages[contents:])
+    assert text.index("Disagreements and gaps") < text.index("Ownership DISAGREEMENT")
+    assert text.index("Ownership DISAGREEMENT") < text.index("Summary ana")
+
+
+@pytest.mark.django_db
+def test_every_counted_scorecard_is_in_full_and_no_shadow(panel):
+    application, _, _ = panel
+    text = " ".join(pages_of(pdf.render_packet_pdf(application)[0]))
+
+    for tag in ("ana", "ben", "cleo"):
+        assert f"Evidence {tag} on Systems design" in text
+        assert f"Summary {tag}" in text
+    assert "Evidence ana on Ownership" in text
+    assert "Notes ben on Outage you owned" in text
+    assert "sam" not in text.lower()
+    assert "Sam Panel" not in text
+
+
+@pytest.mark.django_db
+def test_contents_page_numbers_match_the_pages_of_the_headings(panel):
+    application, _, _ = panel
+    content, _ = pdf.render_packet_pdf(application)
+    pages = pages_of(content)
+    contents = first_page_with(pages, "Contents")
+    lines = PdfReader(io.BytesIO(content)).pages[contents - 1].extract_text().splitlines()
+
+    entries = [m.groups() for m in map(TOC_LINE.match, lines) if m]
+
+    titles = [title for title, _ in entries]
+    assert "Summary by competency" in titles
+    assert any("Ana Panel" in t for t in titles)
+    assert "Rubric appendix" in titles
+    for title, number in entries:
+        assert first_page_with(pages, title, after=contents) == int(number), title
+
+
+@pytest.mark.django_db
+def test_metadata_and_confidential_footer_on_every_page(panel):
+    application, _, _ = panel
+    content, _ = pdf.render_packet_pdf(application)
+    reader = PdfReader(io.BytesIO(content))
+
+    assert reader.metadata.title.startswith("Debrief packet — Dana Whitfield")
+    assert reader.metadata.author == "Loopwright"
+    for number, page in enumerate(pages_of(content), 1):
+        assert "Confidential — Dana Whitfield" in page, number
+        assert f"Page {number} of {len(reader.pages)}" in page
+
+
+@pytest.mark.django_db
+def test_user_text_is_escaped(panel, recruiter):
+    application, cards, people = panel
+    services.amend_scorecard(
+        cards["ana"],
+        by=people["ana"],
+        reason=f"Typo {SCRIPT}",
+        ratings={},
+        overall={"summary": f"Summary ana {SCRIPT}"},
+    )
+
+    html = pdf.render_packet_html(application)
+
+    assert SCRIPT not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert f"Summary ana {SCRIPT}" in " ".join(pages_of(pdf.render_packet_pdf(application)[0]))
+
+
+@pytest.mark.django_db
+def test_fingerprint_is_stable_and_changes_after_an_amendment(panel):
+    application, cards, people = panel
+    before = pdf.packet_fingerprint(application)
+
+    assert pdf.packet_fingerprint(application) == before
+    assert re.fullmatch(r"[0-9a-f]{64}", before)
+
+    rating = cards["ben"].ratings.get(competency__name="Ownership")
+    services.amend_scorecard(
+        cards["ben"],
+        by=people["ben"],
+        reason="Misread my notes",
+        ratings={rating.pk: {"score": 2, "evidence": "Evidence ben, reread"}},
+        overall={},
+    )
+
+    assert pdf.packet_fingerprint(application) != before
+
+
+@pytest.mark.django_db
+def test_a_shadow_changes_nothing_in_the_fingerprint(panel):
+    application, cards, people = panel
+    before = pdf.packet_fingerprint(application)
+
+    services.amend_scorecard(
+        cards["sam"], by=people["sam"], reason="Shadow", ratings={}, overall={"summary": "x"}
+    )
+
+    assert pdf.packet_fingerprint(application) == before
+
+
+@pytest.mark.django_db
+def test_the_fetcher_serves_our_stylesheet_and_refuses_everything_else():
+    fetcher = pdf.StaticOnlyFetcher()
+    origin = pdf.PACKET_ORIGIN
+
+    assert b"@page" in fetcher.fetch(origin + "static/css/packet.css").read()
+    for url in (
+        "file:///etc/passwd",
+        "https://example.org/static/css/packet.css",
+        origin + "static/../config/settings.py",
+        origin + "static/%2e%2e/config/settings.py",
+        origin + "media/packets/x.pdf",
+        "data:text/css,body{}",
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
