@@ -1,24 +1,31 @@
 """Load-test note autosave against gunicorn and PostgreSQL, beside a one-INSERT floor.
 
-N logged-in interviewers (threads, each with its own session and keep-alive
-connection) each type into their own scorecard's note for T seconds: successive POSTs
-to scoring:note_save with growing text, each sending the revision the previous answer
-returned, as the browser's autosave does. Then the same N clients POST the same bodies
-for T seconds to `bench/floor/` (bench/urls.py), which inserts one row behind the same
-middleware, session and authentication. Prints, per endpoint, requests, requests/s,
-p50/p95/p99 and errors; lost saves counted in the database (each client's last
-acknowledged text and its number of acknowledged saves against the note's text and
-revision; floor rows against floor acknowledgements); queries per request; and
-autosave's throughput as a share of the floor's. Exits 1 on any error or lost save.
+N logged-in interviewers (threads, each with its own session and connection) type
+into their own scorecard's note: successive POSTs to scoring:note_save with growing
+text, each sending the revision the previous answer returned, as the browser's
+autosave does. The same N clients POST the same bodies to `bench/floor/`
+(bench/urls.py), which inserts one row behind the same middleware, session and
+authentication. Each endpoint gets T seconds, run as alternating slices (--rounds,
+default 2: autosave, floor, autosave, floor) so that the machine's other load hits
+both alike.
 
-The database it points at is emptied (flush) and filled through the real services:
-a recruiter, a published loop, and one interviewer, application, interview and
-scorecard per client. Its name must contain "bench". Gunicorn runs with DEBUG off, a
-random SECRET_KEY, collected static files and DJANGO_SETTINGS_MODULE=bench.settings.
+Prints per endpoint: requests, requests/s, p50/p95/p99, errors; lost saves counted in
+the database (a note must hold its client's last acknowledged text, and its revision
+must have grown by the number of acknowledged saves; floor rows must match floor
+acknowledgements); queries per request (counted in-process); server CPU per request
+(gunicorn workers + PostgreSQL backends, from /proc: steadier than requests/s on a
+shared machine). Then one summary line with autosave's throughput as a share of the
+floor's. Exits 1 on any error or lost save.
 
-Run from the repository root (PostgreSQL up; the role and database are created if
-missing): .venv/bin/python bench/autosave_load.py --interviewers 8 --seconds 20
-DATABASE_URL defaults to postgres://loopwright:loopwright@127.0.0.1:5432/loopwright_bench.
+The database is emptied (flush) and filled through the real services: a recruiter, a
+published loop, and one interviewer, application, interview and scorecard per client;
+its name must contain "bench". Gunicorn runs with DEBUG off, a random SECRET_KEY,
+collected static files and DJANGO_SETTINGS_MODULE=bench.settings.
+
+Run from the repository root (PostgreSQL up; role and database made if missing):
+    .venv/bin/python bench/autosave_load.py --interviewers 8 --seconds 20
+DATABASE_URL defaults to .../loopwright_bench_autosave: its own database, because
+other benches empty loopwright_bench.
 """
 
 from __future__ import annotations
@@ -45,9 +52,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Runnable as a plain script from the repository root, without installing the project.
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_DATABASE_URL = "postgres://loopwright:loopwright@127.0.0.1:5432/loopwright_bench"
+# Its own database: other benches (bench/packet_bench.py) flush loopwright_bench, and a
+# flush in the middle of this run would lose every note it types.
+DEFAULT_DATABASE_URL = "postgres://loopwright:loopwright@127.0.0.1:5432/loopwright_bench_autosave"
 HOST = "127.0.0.1"
 FLOOR_PATH = "/bench/floor/"
+ENDPOINTS = ("autosave", "floor")
 REVISION_INPUT = re.compile(rb'<input type="hidden" name="revision" value="(\d+)">')
 # Words an interviewer types; each save appends one, as a debounced autosave would.
 WORDS = ("the", "candidate", "walked", "through", "the", "outage", "timeline", "root", "cause")
@@ -299,10 +309,13 @@ class Typist:
         if status != 200:
             self.errors[endpoint].append(f"HTTP {status}" if isinstance(status, int) else status)
             return
-        self.acked[endpoint] += 1
         if endpoint == "autosave":
-            self.last_acked_text = fields["text"]
-            self.revision = int(REVISION_INPUT.search(body).group(1))
+            revision = REVISION_INPUT.search(body)
+            if revision is None:
+                self.errors[endpoint].append("200 without a revision")
+                return
+            self.last_acked_text, self.revision = fields["text"], int(revision.group(1))
+        self.acked[endpoint] += 1
 
 
 def run_phase(typists: list[Typist], endpoint: str, seconds: float, record: bool) -> float:
@@ -324,6 +337,49 @@ def run_phase(typists: list[Typist], endpoint: str, seconds: float, record: bool
     for thread in threads:
         thread.join()
     return time.perf_counter() - times["start"]
+
+
+class ServerClock:
+    """CPU seconds spent by gunicorn's workers and the database's backends.
+
+    On a shared machine requests/s moves with everything else that runs; the server's
+    CPU time per request barely does, so it is reported beside it (Linux: /proc).
+    """
+
+    def __init__(self, server: subprocess.Popen, database_url: str):
+        import psycopg
+
+        self.server = server
+        self.conn = psycopg.connect(database_url, autocommit=True)
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def pids(self) -> list[tuple[str, int]]:
+        rows = self.conn.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+        children = Path(f"/proc/{self.server.pid}/task/{self.server.pid}/children")
+        return [("db", pid) for (pid,) in rows] + [
+            ("web", int(pid)) for pid in children.read_text().split()
+        ]
+
+    def read(self) -> dict[tuple[str, int], float]:
+        """CPU seconds (user + system) per ("web" or "db", process id)."""
+        seconds = {}
+        for kind, pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue  # ended meanwhile
+            seconds[kind, pid] = (int(fields[11]) + int(fields[12])) / self.tick
+        return seconds
+
+    @staticmethod
+    def spent(before: dict, after: dict) -> dict[str, float]:
+        spent = {"web": 0.0, "db": 0.0}
+        for (kind, pid), cpu in after.items():
+            spent[kind] += cpu - before.get((kind, pid), 0.0)
+        return spent
 
 
 # --- Counting in the database and reporting ----------------------------------------
@@ -368,26 +424,29 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def report(typists, elapsed: dict, lost: dict, queries: dict, args) -> bool:
+def report(typists, elapsed: dict, cpu: dict, lost: dict, queries: dict, args) -> bool:
     """Print the table and the summary line; True when the run is clean."""
     print(
         f"\n{args.interviewers} interviewers x {args.seconds:g} s per endpoint, gunicorn "
         f"{args.workers} {'gthread x' + str(args.threads) if args.threads > 1 else 'sync'} "
-        f"workers, PostgreSQL, Python {platform.python_version()}, {os.cpu_count()} cores"
+        f"workers, PostgreSQL, Python {platform.python_version()}, {os.cpu_count()} cores, "
+        f"{args.rounds} alternating round(s), load average {args.load[0]:.1f} -> {args.load[1]:.1f}"
     )
     header = f"{'endpoint':<10}{'requests':>10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
-    print(header + f"{'p99 ms':>9}{'errors':>8}{'lost':>6}{'queries':>9}")
+    print(header + f"{'p99 ms':>9}{'errors':>8}{'lost':>6}{'queries':>9}  cpu ms/req web+db")
     figures = {}
-    for endpoint in ("autosave", "floor"):
+    for endpoint in ENDPOINTS:
         latencies = [ms for t in typists for ms in t.latencies[endpoint]]
         errors = [e for t in typists for e in t.errors[endpoint]]
         rate = len(latencies) / elapsed[endpoint]
         p99 = percentile(latencies, 0.99)
-        figures[endpoint] = (rate, p99, len(errors))
+        figures[endpoint] = (rate, p99, len(errors), max(len(latencies), 1))
+        web, db = (cpu[endpoint][kind] * 1000 / max(len(latencies), 1) for kind in ("web", "db"))
         print(
             f"{endpoint:<10}{len(latencies):>10}{rate:>9.0f}{percentile(latencies, 0.5):>9.1f}"
             f"{percentile(latencies, 0.95):>9.1f}{p99:>9.1f}{len(errors):>8}"
             f"{lost[endpoint]:>6}{len(queries[endpoint]):>9}"
+            f"  {web + db:5.2f} = {web:.2f} + {db:.2f}"
         )
         if errors:
             print(f"  {endpoint} errors: {sorted(set(errors))}")
@@ -396,13 +455,16 @@ def report(typists, elapsed: dict, lost: dict, queries: dict, args) -> bool:
             print(f"\n{endpoint} queries:")
             for query in sql:
                 print(f"  {query}")
-    (rate, p99, errors), (floor_rate, _, floor_errors) = figures["autosave"], figures["floor"]
+    (rate, p99, errors, _), (floor_rate, _, floor_errors, _) = figures["autosave"], figures["floor"]
     ratio = rate / floor_rate if floor_rate else 0.0
+    per_request = {e: sum(cpu[e].values()) / figures[e][3] for e in ENDPOINTS}
+    cpu_ratio = per_request["floor"] / per_request["autosave"]
     total_errors, total_lost = errors + floor_errors, lost["autosave"] + lost["floor"]
     verdict = "meets" if ratio >= 0.7 and p99 < 50 and not total_errors + total_lost else "misses"
     print(
         f"\nautosave {rate:.0f} req/s = {ratio:.0%} of the floor's {floor_rate:.0f} req/s, "
-        f"p99 {p99:.1f} ms, {total_errors} errors, {total_lost} lost saves, "
+        f"p99 {p99:.1f} ms (server CPU per request: floor/autosave {cpu_ratio:.0%}), "
+        f"{total_errors} errors, {total_lost} lost saves, "
         f"{len(queries['autosave'])} queries per autosave: {verdict} the target "
         "(>= 70% of the floor, p99 < 50 ms, zero errors, zero lost)"
     )
@@ -414,6 +476,9 @@ def main() -> int:
     parser.add_argument("--interviewers", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=2, help="seconds per endpoint, unrecorded")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="alternate the endpoints in this many slices of T"
+    )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="> 1: gthread workers")
     parser.add_argument("--show-queries", action="store_true")
@@ -440,17 +505,29 @@ def main() -> int:
                 browser = Browser(port)
                 browser.log_in(seat.username, password)
                 typists.append(Typist(seat, browser, revision=seat.revision))
-            elapsed = {}
-            for endpoint in ("autosave", "floor"):
+            for endpoint in ENDPOINTS:
                 run_phase(typists, endpoint, args.warmup, record=False)
-                elapsed[endpoint] = run_phase(typists, endpoint, args.seconds, record=True)
+            # Alternating slices: a change in the machine's other load hits both endpoints.
+            elapsed = dict.fromkeys(ENDPOINTS, 0.0)
+            cpu = {endpoint: {"web": 0.0, "db": 0.0} for endpoint in ENDPOINTS}
+            clock = ServerClock(server, database_url)
+            load_before = os.getloadavg()[0]
+            for _ in range(args.rounds):
+                for endpoint in ENDPOINTS:
+                    before = clock.read()
+                    seconds = args.seconds / args.rounds
+                    elapsed[endpoint] += run_phase(typists, endpoint, seconds, record=True)
+                    for kind, seconds in clock.spent(before, clock.read()).items():
+                        cpu[endpoint][kind] += seconds
+            args.load = (load_before, os.getloadavg()[0])
+            clock.conn.close()
         finally:
             stop(server)
             log.seek(0)
             server_log = log.read().decode(errors="replace").strip()
     if server_log:
         print("gunicorn said:\n" + server_log[-3000:])
-    clean = report(typists, elapsed, lost_saves(typists), queries, args)
+    clean = report(typists, elapsed, cpu, lost_saves(typists), queries, args)
     return 0 if clean else 1
 
 
