@@ -37,3 +37,19 @@ urlpatterns += [
     path("applications/<int:pk>/packets/request/", packets.packet_request, name="packet_request"),
     path("packets/<int:pk>/download/", packets.packet_download, name="packet_download"),
 ]
+
+from .views import committee  # noqa: E402  (the committee's view of an application, decisions)
+
+urlpatterns += [
+    path("applications/<int:pk>/committee/", committee.committee, name="committee"),
+    path("applications/<int:pk>/decisions/", committee.decision_record, name="decision_record"),
+]
+
+from .views import calibration  # noqa: E402  (calibration, reliability, the ratings export)
+
+urlpatterns += [
+    path("calibration/", calibration.calibration, name="calibration"),
+    path("calibration/<int:pk>/", calibration.calibration_person, name="calibration_person"),
+    path("reliability/", calibration.reliability, name="reliability"),
+    path("ratings.csv", calibration.ratings_csv, name="ratings_csv"),
+]

@@ -1,0 +1,123 @@
+"""The committee's page of one application: where the panel split, who said what, the decision.
+
+Readers: the application's committee and recruiters (who also decide), and colleagues
+on the panel whose own scorecard is in when the loop lets peers read — whatever their
+groups, nobody still owing their own scorecard on it (scoring.access).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.permissions import is_recruiter
+from candidates.access import is_committee_member
+from candidates.models import Application
+from rubrics.models import Level
+
+from .. import services
+from ..access import get_application_for_review
+from ..aggregate import RECOMMENDATIONS
+from ..committee import application_audit, committee_data
+from ..models import Decision, Recommendation
+
+TEMPLATE = "scoring/committee.html"
+
+
+class DecisionForm(forms.Form):
+    """Hire / No hire / Hold, at a level of the loop's ladder, with the committee's why."""
+
+    outcome = forms.ChoiceField(
+        choices=Decision.Outcome.choices, widget=forms.RadioSelect, label="Decision"
+    )
+    level = forms.TypedChoiceField(coerce=int, label="Level", choices=())
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Rationale",
+        help_text="What the committee weighed: the evidence, the disagreements, the level.",
+    )
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = {level.pk: level for level in levels}
+        self.fields["level"].choices = [(level.pk, level.name) for level in levels]
+
+    def chosen_level(self):
+        return self.levels.get(self.cleaned_data["level"])
+
+
+def decision_form(application: Application, data, levels) -> DecisionForm:
+    return DecisionForm(data, levels=levels, initial={"level": application.loop.level_id})
+
+
+def page_context(request: HttpRequest, application: Application, form=None) -> dict:
+    """Everything the page shows; the same fixed number of queries however many scorecards."""
+    data = committee_data(application)
+    may_decide = is_recruiter(request.user) or is_committee_member(request.user, application)
+    names = dict(Recommendation.choices)
+    return {
+        "application": application,
+        "candidate": application.candidate,
+        "loop": application.loop,
+        "data": data,
+        "summary": data.aggregate,
+        "tally": [
+            (names[value], data.aggregate.recommendations.get(value, 0))
+            for value in reversed(RECOMMENDATIONS)
+        ],
+        "cards": [(card, names.get(card.row.recommendation, "")) for card in data.cards],
+        "may_decide": may_decide,
+        "form": form or decision_form(application, None, data.levels.choices),
+        "audit": application_audit(application) if may_decide else [],
+    }
+
+
+def render_page(request: HttpRequest, application, form=None, *, status: int = 200):
+    context = page_context(request, application, form)
+    fragment = request.htmx and not request.htmx.history_restore_request
+    response = render(
+        request, f"{TEMPLATE}#committee-decision" if fragment else TEMPLATE, context, status=status
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+def committee(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_application_for_review(request.user, pk)
+    return render_page(request, application)
+
+
+@require_POST
+def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the decision; errors at their fields (422) and nothing saved."""
+    application = get_application_for_review(request.user, pk, decide=True)
+    levels = list(
+        Level.objects.filter(ladder_id=application.loop.level.ladder_id).order_by("order")
+    )
+    form = decision_form(application, request.POST, levels)
+    if form.is_valid():
+        try:
+            decision = services.record_decision(
+                application,
+                outcome=form.cleaned_data["outcome"],
+                level=form.chosen_level(),
+                rationale=form.cleaned_data["rationale"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            for name, problems in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, problems)
+        else:
+            messages.success(
+                request,
+                f"Decision recorded: {decision.get_outcome_display()} at {decision.level.name}.",
+            )
+            url = reverse("scoring:committee", args=[application.pk]) + "#decisions"
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return render_page(request, application, form, status=422)
