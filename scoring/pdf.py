@@ -35,6 +35,7 @@ from rubrics.models import Level
 from rubrics.views.browse import anchored_scale
 
 from . import aggregate
+from .charts import CompetencyDotsChart, competency_dots_chart
 from .models import Amendment, Decision, QuestionNote, Rating, Recommendation, Scorecard
 
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
@@ -408,6 +409,7 @@ def _note_views(notes) -> list[dict]:
                 "question": question,
                 "checklist": checklist,
                 "covered": sum(1 for c in checklist if c["covered"]),
+                "missed": [c for c in checklist if not c["covered"]],
                 "replaced_by": replaced.get(note.planned_id),
             }
         )
@@ -456,13 +458,9 @@ def _tally(recommendations: dict[str, int]) -> list[dict]:
     ]
 
 
-def _chart(summary: aggregate.ApplicationAggregate, points) -> Any:
+def _chart(summary: aggregate.ApplicationAggregate, points) -> CompetencyDotsChart | None:
     """The scoring app's per-competency chart, when there is anything to draw."""
     if not summary.competencies or not points:
-        return None
-    try:
-        from .charts import competency_dots_chart
-    except ImportError:  # the chart module is not there yet: the table says it all
         return None
     scale = [(p.value, p.label) for p in sorted(points, key=lambda p: p.value)]
     return competency_dots_chart(summary.competencies, scale, chart_id="packet-chart")

@@ -231,3 +231,15 @@ def test_the_fetcher_serves_our_stylesheet_and_refuses_everything_else():
     ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("paper", "width"), [("A4", 595), ("letter", 612)])
+def test_the_paper_size_follows_the_setting(panel, settings, paper, width):
+    application, _, _ = panel
+    settings.PACKET_PAPER_SIZE = paper
+
+    content, _ = pdf.render_packet_pdf(application)
+
+    box = PdfReader(io.BytesIO(content)).pages[0].mediabox
+    assert round(float(box.width)) == width
