@@ -250,18 +250,29 @@ class Browser:
         if htmx:  # as htmx sends it: the token from hx-headers on <body>
             headers |= {"HX-Request": "true", "X-CSRFToken": self.cookies["csrftoken"]}
         try:
-            self.conn.request(method, path, body, headers)
-            response = self.conn.getresponse()
-            data = response.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()  # reconnects on the next request
-            raise
+            response, data = self._send(method, path, body, headers)
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # A kept-alive connection the server closed while idle (gthread's keep-alive
+            # timeout, between phases): a browser resends on a fresh connection, and so do
+            # we, once. Were the first attempt processed after all, the revision check
+            # would refuse the resend and it would count as an error.
+            self.conn.close()
+            response, data = self._send(method, path, body, headers)
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
         if response.will_close:
             self.conn.close()
         return response.status, data
+
+    def _send(self, method: str, path: str, body, headers: dict):
+        try:
+            self.conn.request(method, path, body, headers)
+            response = self.conn.getresponse()
+            return response, response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()  # reconnects on the next request
+            raise
 
     def log_in(self, username: str, password: str) -> None:
         """Through the login page, as a person does: GET for the CSRF cookie, then POST."""
