@@ -4,6 +4,8 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from scoring import pdf, services
@@ -26,14 +28,21 @@ TOC_LINE = re.compile(r"^(?:\d+\.\s+)?(.+?)\s*\.{4,}\s*(\d+)$")
 
 def fill_and_submit(card: Scorecard, scores: dict[str, int], *, tag: str, by) -> Scorecard:
     """Fill in every part a submission needs through the services, then submit."""
+    fill(card, scores, tag=tag)
+    return services.submit_scorecard(card, by=by)
+
+
+def fill(card: Scorecard, scores: dict[str, int | None], *, tag: str) -> None:
+    """Every part a submission needs, through the services; None: not assessed."""
     scale_id = card.assignment.interview.application.loop.scale_id
     for rating in card.ratings.select_related("competency"):
+        score = scores[rating.competency.name]
         services.save_rating(
             rating,
-            score=scores[rating.competency.name],
-            evidence=f"Evidence {tag} on {rating.competency.name}",
-            not_assessed=False,
-            reason="",
+            score=score,
+            evidence=f"Evidence {tag} on {rating.competency.name}" if score else "",
+            not_assessed=score is None,
+            reason="" if score else f"Out of time, {tag}",
             base_revision=rating.revision,
             scale_id=scale_id,
         )
@@ -47,10 +56,10 @@ def fill_and_submit(card: Scorecard, scores: dict[str, int], *, tag: str, by) ->
             ticks=[0] if note.planned.question.checklist else [],
             base_revision=note.revision,
         )
+    card.refresh_from_db()
     services.save_overall(
         card, recommendation="yes", summary=f"Summary {tag}", base_revision=card.overall_revision
     )
-    return services.submit_scorecard(card, by=by)
 
 
 @pytest.fixture
@@ -243,3 +252,64 @@ def test_the_paper_size_follows_the_setting(panel, settings, paper, width):
 
     box = PdfReader(io.BytesIO(content)).pages[0].mediabox
     assert round(float(box.width)) == width
+
+
+@pytest.mark.django_db
+def test_a_packet_before_any_scorecard_is_in_says_so(recruiter):
+    loop = make_scoring_loop(by=recruiter)
+    application = make_application(make_candidate("Noor Early"), loop, by=recruiter)
+    person = make_user("early-bird", groups=(INTERVIEWER,))
+    assign(make_interview(application, by=recruiter), person, by=recruiter)
+
+    text = " ".join(pages_of(pdf.render_packet_pdf(application)[0]))
+
+    assert "1 outstanding" in text
+    assert "No scorecard has been submitted yet." in text
+    assert "Confidential — Noor Early" in text
+
+
+@pytest.mark.django_db
+def test_the_packet_loads_in_the_same_number_of_queries_however_many_scorecards(
+    panel, recruiter, django_assert_max_num_queries
+):
+    application, _, _ = panel
+    with CaptureQueriesContext(connection) as three:
+        pdf.render_packet_html(application)
+    interview = application.interviews.order_by("pk").last()
+    for tag in ("dee", "eli"):
+        person = make_user(tag, groups=(INTERVIEWER,), first_name=tag.title(), last_name=FAMILY)
+        card = assign(interview, person, by=recruiter).scorecard
+        fill_and_submit(card, {"Systems design": 2}, tag=tag, by=person)
+
+    assert len(three.captured_queries) <= 20
+    with django_assert_max_num_queries(len(three.captured_queries)):
+        pdf.render_packet_html(application)
+
+
+@pytest.mark.django_db
+def test_a_backup_and_a_competency_not_assessed_show_what_happened_and_why(panel, recruiter):
+    application, _, _ = panel
+    person = make_user("dee", groups=(INTERVIEWER,), first_name="Dee", last_name=FAMILY)
+    interview = application.interviews.order_by("pk").first()
+    card = assign(interview, person, by=recruiter).scorecard
+    fill(card, {"Ownership": 3, "Systems design": None}, tag="dee")
+    notes = {n.planned.question.title: n for n in card.notes.select_related("planned__question")}
+    services.use_backup(
+        notes["Project you rescued"],
+        instead_of=notes["Outage you owned"],
+        reason="Never on call",
+        by=person,
+    )
+    backup = card.notes.get(pk=notes["Project you rescued"].pk)
+    services.save_note(
+        backup, text="Rescued a migration", state="asked", ticks=[], base_revision=backup.revision
+    )
+    services.submit_scorecard(card, by=person)
+
+    text = " ".join(pages_of(pdf.render_packet_pdf(application)[0]))
+
+    assert "Project you rescued BACKUP asked" in text
+    assert "asked instead of “Outage you owned”: Never on call" in text
+    assert "Outage you owned replaced by a backup" in text
+    assert "Systems design not assessed" in text
+    assert "Out of time, dee" in text
