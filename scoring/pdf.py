@@ -370,7 +370,7 @@ def _amendment_view(amendment: Amendment, labels: dict[int, str]) -> dict:
             names = dict(Recommendation.choices) if part == "recommendation" else {}
             changes.append(
                 {
-                    "part": part.replace("_", " "),
+                    "part": part.replace("_", " ").capitalize(),
                     "before": names.get(before, before) or "—",
                     "after": names.get(after, after) or "—",
                 }
@@ -487,7 +487,15 @@ def _levels(level: Level) -> dict[str, Any]:
         for d in sorted(dimensions.values(), key=lambda d: d["dimension"].order)
     ]
     current_index = next((i for i, lv in enumerate(levels) if lv.pk == level.pk), 0)
-    return {"levels": levels, "current": level, "current_index": current_index, "rows": rows}
+    return {
+        "levels": levels,
+        "current": level,
+        "current_index": current_index,
+        "rows": rows,
+        "summaries": any(lv.summary for lv in levels),
+        "signals": any(lv.readiness_signals for lv in levels),
+        "anti_patterns": any(lv.anti_patterns for lv in levels),
+    }
 
 
 def _latest_decision(application: Application) -> Decision | None:
