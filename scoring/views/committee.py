@@ -33,12 +33,21 @@ class DecisionForm(forms.Form):
     """Hire / No hire / Hold, at a level of the loop's ladder, with the committee's why."""
 
     outcome = forms.ChoiceField(
-        choices=Decision.Outcome.choices, widget=forms.RadioSelect, label="Decision"
+        choices=Decision.Outcome.choices,
+        widget=forms.RadioSelect,
+        label="Decision",
+        error_messages={"required": "Choose hire, no hire or hold."},
     )
-    level = forms.TypedChoiceField(coerce=int, label="Level", choices=())
+    level = forms.TypedChoiceField(
+        coerce=int,
+        label="Level",
+        choices=(),
+        error_messages={"invalid_choice": "Choose a level of this role's ladder."},
+    )
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Rationale",
+        error_messages={"required": "Give the committee's rationale."},
         help_text="What the committee weighed: the evidence, the disagreements, the level.",
     )
 
@@ -118,6 +127,10 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 f"Decision recorded: {decision.get_outcome_display()} at {decision.level.name}.",
             )
-            url = reverse("scoring:committee", args=[application.pk]) + "#decisions"
-            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+            url = reverse("scoring:committee", args=[application.pk])
+            # htmx: the same address without a fragment, so the browser reloads rather
+            # than only scrolling; the status, decisions and audit trail all changed.
+            if request.htmx:
+                return HttpResponseClientRedirect(url)
+            return redirect(url + "#decisions")
     return render_page(request, application, form, status=422)

@@ -217,7 +217,7 @@ def test_an_htmx_decision_redirects_the_whole_page(client, committee, applicatio
     response = client.post(decide_url(application), data, headers={"HX-Request": "true"})
 
     assert response.status_code == 200
-    assert response["HX-Redirect"] == url(application) + "#decisions"
+    assert response["HX-Redirect"] == url(application)
     application.refresh_from_db()
     assert application.status == Application.Status.ACTIVE  # hold moves nothing
 
