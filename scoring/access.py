@@ -113,3 +113,26 @@ def get_application_for_review(user, pk: int, *, decide: bool = False):
     if not decide and application.loop.peers_may_read and own_submitted(user, application):
         return application
     raise PermissionDenied
+
+
+# Parts whose owner a save has already checked, per process: (kind, scorecard, part) →
+# (person id, what validating the part needs: a checklist, a scale id). Safe to keep:
+# a scorecard someone has written in is never handed to anyone else (only untouched
+# ones are), and a published loop's questions and scale are locked. Remembered only
+# after a checked, successful save, so later saves of the same part skip the read.
+_known_parts: dict[tuple[str, int, int], tuple[int, object]] = {}
+KNOWN_PARTS_MAX = 50_000
+
+
+def known_part(kind: str, scorecard_pk: int, pk: int, user) -> tuple[bool, object]:
+    """(True, what the part needs) if `user` was found to own this part before."""
+    known = _known_parts.get((kind, scorecard_pk, pk))
+    if known is None or known[0] != user.pk:
+        return False, None
+    return True, known[1]
+
+
+def remember_part(kind: str, scorecard_pk: int, pk: int, person_id: int, needs=None) -> None:
+    if len(_known_parts) >= KNOWN_PARTS_MAX:
+        _known_parts.clear()
+    _known_parts[(kind, scorecard_pk, pk)] = (person_id, needs)

@@ -6,7 +6,6 @@ devices never overwrite each other silently; the later save is refused with the
 version it would have replaced (`StaleRevision`), so the interviewer can choose.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -98,6 +97,36 @@ def clean_ticks(ticks, checklist: list) -> list[int]:
     return sorted(cleaned)
 
 
+def clean_note(*, text: str, state: str, ticks: list, checklist: list) -> list[int]:
+    """Check a note's fields; the cleaned ticks, or a ValidationError at the field."""
+    if len(text) > NOTE_MAX_CHARS:
+        raise ValidationError({"text": f"Notes are limited to {NOTE_MAX_CHARS:,} characters."})
+    if state not in QuestionNote.State.values:
+        raise ValidationError({"state": "Choose asked, skipped or not yet."})
+    return clean_ticks(ticks, checklist)
+
+
+@transaction.atomic
+def write_part(model, scorecard_id: int, pk: int, base_revision: int, fields: dict) -> bool:
+    """Write one part of a draft scorecard if `base_revision` is current: True if written.
+
+    Two UPDATEs by primary key, no read: the scorecard's (still a draft? bump its revision;
+    its row lock orders this save against a concurrent submission), then the part's on
+    its revision. Either refusing rolls both back; the caller then reads why.
+    """
+    now = timezone.now()
+    if not Scorecard.objects.filter(pk=scorecard_id, status=Scorecard.Status.DRAFT).update(
+        revision=F("revision") + 1, updated_at=now
+    ):
+        return False
+    if not model.objects.filter(pk=pk, scorecard_id=scorecard_id, revision=base_revision).update(
+        **fields, revision=F("revision") + 1, updated_at=now
+    ):
+        transaction.set_rollback(True)
+        return False
+    return True
+
+
 def save_note(
     note: QuestionNote, *, text: str, state: str, ticks: list, base_revision: int
 ) -> QuestionNote:
@@ -106,20 +135,14 @@ def save_note(
     `note` is the row as loaded with its planned question (for the checklist); the
     UPDATE itself decides, so a concurrent save between load and write is caught too.
     """
-    if len(text) > NOTE_MAX_CHARS:
-        raise ValidationError({"text": f"Notes are limited to {NOTE_MAX_CHARS:,} characters."})
-    if state not in QuestionNote.State.values:
-        raise ValidationError({"state": "Choose asked, skipped or not yet."})
-    ticks = clean_ticks(ticks, note.planned.question.checklist)
-    now = timezone.now()
-    updated = QuestionNote.objects.filter(
-        pk=note.pk, revision=base_revision, scorecard__status=Scorecard.Status.DRAFT
-    ).update(text=text, state=state, ticks=ticks, revision=F("revision") + 1, updated_at=now)
-    if not updated:
+    ticks = clean_note(
+        text=text, state=state, ticks=ticks, checklist=note.planned.question.checklist
+    )
+    fields = {"text": text, "state": state, "ticks": ticks}
+    if not write_part(QuestionNote, note.scorecard_id, note.pk, base_revision, fields):
         _refuse(QuestionNote, note)
-    _touch(note.scorecard_id)
     note.text, note.state, note.ticks = text, state, ticks
-    note.revision, note.updated_at = base_revision + 1, now
+    note.revision = base_revision + 1
     return note
 
 
@@ -196,51 +219,44 @@ def save_rating(
     fields = clean_rating(
         score=score, evidence=evidence, not_assessed=not_assessed, reason=reason, scale_id=scale_id
     )
-    now = timezone.now()
-    updated = Rating.objects.filter(
-        pk=rating.pk, revision=base_revision, scorecard__status=Scorecard.Status.DRAFT
-    ).update(**fields, revision=F("revision") + 1, updated_at=now)
-    if not updated:
+    if not write_part(Rating, rating.scorecard_id, rating.pk, base_revision, fields):
         _refuse(Rating, rating)
-    _touch(rating.scorecard_id)
     for name, value in fields.items():
         setattr(rating, name, value)
-    rating.revision, rating.updated_at = base_revision + 1, now
+    rating.revision = base_revision + 1
     return rating
 
 
-@dataclass
-class OverallVersion:
-    """The overall part as stored, for a conflict: what the other save wrote."""
-
-    pk: int
-    recommendation: str
-    summary: str
-    overall_revision: int
-    scorecard: Scorecard
-
-
-def save_overall(
-    scorecard: Scorecard, *, recommendation: str, summary: str, base_revision: int
-) -> Scorecard:
-    """Save the recommendation and summary if `base_revision` is still current."""
+def clean_overall(*, recommendation: str, summary: str) -> None:
     if recommendation not in ("", *Recommendation.values):
         raise ValidationError({"recommendation": "Choose strong no, no, yes or strong yes."})
     if len(summary) > NOTE_MAX_CHARS:
         raise ValidationError(
             {"summary": f"The summary is limited to {NOTE_MAX_CHARS:,} characters."}
         )
-    now = timezone.now()
-    updated = Scorecard.objects.filter(
-        pk=scorecard.pk, overall_revision=base_revision, status=Scorecard.Status.DRAFT
-    ).update(
-        recommendation=recommendation,
-        summary=summary,
-        overall_revision=F("overall_revision") + 1,
-        revision=F("revision") + 1,
-        updated_at=now,
+
+
+def write_overall(scorecard_id: int, base_revision: int, recommendation: str, summary: str) -> bool:
+    """One UPDATE: the overall part of a draft scorecard, if `base_revision` is current."""
+    return bool(
+        Scorecard.objects.filter(
+            pk=scorecard_id, overall_revision=base_revision, status=Scorecard.Status.DRAFT
+        ).update(
+            recommendation=recommendation,
+            summary=summary,
+            overall_revision=F("overall_revision") + 1,
+            revision=F("revision") + 1,
+            updated_at=timezone.now(),
+        )
     )
-    if not updated:
+
+
+def save_overall(
+    scorecard: Scorecard, *, recommendation: str, summary: str, base_revision: int
+) -> Scorecard:
+    """Save the recommendation and summary if `base_revision` is still current."""
+    clean_overall(recommendation=recommendation, summary=summary)
+    if not write_overall(scorecard.pk, base_revision, recommendation, summary):
         current = Scorecard.objects.get(pk=scorecard.pk)
         if current.is_submitted:
             raise ScorecardLocked

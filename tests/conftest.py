@@ -36,6 +36,16 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def forget_known_scorecard_parts():
+    """Autosave remembers who owns a part per process; test databases reuse primary keys."""
+    from scoring.access import _known_parts
+
+    _known_parts.clear()
+    yield
+    _known_parts.clear()
+
+
 PERSONAS = (
     "anonymous",
     "nobody",

@@ -7,6 +7,8 @@ message at the field; 409 too when the scorecard was submitted meanwhile. A fixe
 small number of queries per save (tests/scoring/test_autosave.py).
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,8 +16,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from .. import services
-from ..access import get_own_note, get_own_rating, get_scorecard_for
-from ..models import QuestionNote, Recommendation
+from ..access import get_own_note, get_own_rating, get_scorecard_for, known_part, remember_part
+from ..models import QuestionNote, Rating, Recommendation
 
 STATUS_TEMPLATE = "scoring/_part_status.html"
 
@@ -100,10 +102,51 @@ def refused(request, *, kind: str, part, error: Exception) -> HttpResponse:
     return status(request, kind=kind, part=part, state="conflict", code=409, theirs=error.current)
 
 
+@dataclass(frozen=True)
+class SavedPart:
+    """A part the fast path wrote without reading it: what its status element needs."""
+
+    pk: int
+    revision: int
+
+    @property
+    def overall_revision(self) -> int:
+        return self.revision
+
+
+def saved(request, kind: str, pk: int, base_revision: int) -> HttpResponse:
+    return status(request, kind=kind, part=SavedPart(pk, base_revision + 1), state="saved")
+
+
+# Each endpoint first tries the fast path: a part this process has seen its owner save
+# before (access.known_part) is written with two UPDATEs and no read. Anything else —
+# a first save, bad input, a stale revision, a submitted scorecard — takes the checked
+# path, which reads the part, authorises, and explains a refusal.
+
+
 @require_POST
 def save_note(request: HttpRequest, scorecard: int, pk: int) -> HttpResponse:
+    known, checklist = known_part("note", scorecard, pk, request.user)
+    if known:
+        form = NoteForm(request.POST, checklist=checklist)
+        if form.is_valid():
+            data = form.cleaned_data
+            fields = {
+                "text": data["text"],
+                "state": data["state"] or QuestionNote.State.OPEN,
+                "ticks": data["ticks"],
+            }
+            if len(fields["text"]) <= services.NOTE_MAX_CHARS and services.write_part(
+                QuestionNote, scorecard, pk, data["revision"], fields
+            ):
+                return saved(request, "note", pk, data["revision"])
+    return save_note_checked(request, scorecard, pk)
+
+
+def save_note_checked(request: HttpRequest, scorecard: int, pk: int) -> HttpResponse:
     note = get_own_note(request.user, scorecard, pk)
-    form = NoteForm(request.POST, checklist=note.planned.question.checklist)
+    checklist = note.planned.question.checklist
+    form = NoteForm(request.POST, checklist=checklist)
     if not form.is_valid():
         return invalid(request, kind="note", part=note, errors=form.errors)
     data = form.cleaned_data
@@ -119,12 +162,37 @@ def save_note(request: HttpRequest, scorecard: int, pk: int) -> HttpResponse:
         return invalid(request, kind="note", part=note, errors=error.message_dict)
     except (services.StaleRevision, services.ScorecardLocked) as error:
         return refused(request, kind="note", part=note, error=error)
+    remember_part("note", scorecard, pk, request.user.pk, checklist)
     return status(request, kind="note", part=note, state="saved")
 
 
 @require_POST
 def save_rating(request: HttpRequest, scorecard: int, pk: int) -> HttpResponse:
+    known, scale_id = known_part("rating", scorecard, pk, request.user)
+    if known:
+        form = RatingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                fields = services.clean_rating(
+                    score=data["score"],
+                    evidence=data["evidence"],
+                    not_assessed=data["not_assessed"],
+                    reason=data["not_assessed_reason"],
+                    scale_id=scale_id,
+                )
+            except ValidationError:
+                fields = None
+            if fields is not None and services.write_part(
+                Rating, scorecard, pk, data["revision"], fields
+            ):
+                return saved(request, "rating", pk, data["revision"])
+    return save_rating_checked(request, scorecard, pk)
+
+
+def save_rating_checked(request: HttpRequest, scorecard: int, pk: int) -> HttpResponse:
     rating = get_own_rating(request.user, scorecard, pk)
+    scale_id = rating.scorecard.assignment.interview.application.loop.scale_id
     form = RatingForm(request.POST)
     if not form.is_valid():
         return invalid(request, kind="rating", part=rating, errors=form.errors)
@@ -137,17 +205,31 @@ def save_rating(request: HttpRequest, scorecard: int, pk: int) -> HttpResponse:
             not_assessed=data["not_assessed"],
             reason=data["not_assessed_reason"],
             base_revision=data["revision"],
-            scale_id=rating.scorecard.assignment.interview.application.loop.scale_id,
+            scale_id=scale_id,
         )
     except ValidationError as error:
         return invalid(request, kind="rating", part=rating, errors=error.message_dict)
     except (services.StaleRevision, services.ScorecardLocked) as error:
         return refused(request, kind="rating", part=rating, error=error)
+    remember_part("rating", scorecard, pk, request.user.pk, scale_id)
     return status(request, kind="rating", part=rating, state="saved")
 
 
 @require_POST
 def save_overall(request: HttpRequest, pk: int) -> HttpResponse:
+    known, _ = known_part("overall", pk, pk, request.user)
+    if known:
+        form = OverallForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            if services.write_overall(
+                pk, data["revision"], data["recommendation"], data["summary"]
+            ):
+                return saved(request, "overall", pk, data["revision"])
+    return save_overall_checked(request, pk)
+
+
+def save_overall_checked(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = get_scorecard_for(request.user, pk, write=True)
     form = OverallForm(request.POST)
     if not form.is_valid():
@@ -164,4 +246,5 @@ def save_overall(request: HttpRequest, pk: int) -> HttpResponse:
         return invalid(request, kind="overall", part=scorecard, errors=error.message_dict)
     except (services.StaleRevision, services.ScorecardLocked) as error:
         return refused(request, kind="overall", part=scorecard, error=error)
+    remember_part("overall", pk, pk, request.user.pk)
     return status(request, kind="overall", part=scorecard, state="saved")

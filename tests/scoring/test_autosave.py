@@ -232,11 +232,83 @@ def autosave_queries(client, interviewer, note, django_assert_num_queries, count
 def test_an_autosave_costs_the_same_few_queries_however_much_exists(
     client, interviewer, recruiter, django_assert_num_queries, extra
 ):
-    """Session, user, the note with its scorecard, the UPDATE, the scorecard's revision."""
+    """Session, user, the note with its scorecard, then the scorecard's and the note's UPDATE.
+
+    In one transaction: inside a test's own transaction that is a savepoint and its
+    release (two more statements); in production it is BEGIN and COMMIT, not counted.
+    """
     loop = make_scoring_loop(by=recruiter)
     for _ in range(extra):  # more applications, scorecards and notes around it
         make_scorecard(make_user(groups=("interviewer",)), loop=loop, by=recruiter)
     card = make_scorecard(interviewer, application=make_application(loop=loop), by=recruiter)
     client.force_login(interviewer)
 
-    autosave_queries(client, interviewer, first_note(card), django_assert_num_queries, 5)
+    autosave_queries(client, interviewer, first_note(card), django_assert_num_queries, 7)
+
+
+def test_a_second_save_of_a_part_skips_the_read(
+    client, card, interviewer, django_assert_num_queries
+):
+    """The first save checks ownership; later ones are two UPDATEs after session and user.
+
+    (Plus the savepoint and its release that a test's own transaction adds.)
+    """
+    client.force_login(interviewer)
+    note = first_note(card)
+    client.post(note_url(note), {"text": "first", "revision": "0"})
+
+    with django_assert_num_queries(6):
+        response = client.post(note_url(note), {"text": "second", "revision": "1"})
+
+    assert response.status_code == 200
+    assert next_revision(response) == 2
+    assert QuestionNote.objects.get(pk=note.pk).text == "second"
+
+
+def test_the_fast_path_still_refuses_a_stale_revision(client, card, interviewer):
+    client.force_login(interviewer)
+    note = first_note(card)
+    client.post(note_url(note), {"text": "laptop", "revision": "0"})
+
+    response = client.post(note_url(note), {"text": "tablet", "revision": "0"})
+
+    assert response.status_code == 409
+    assert "laptop" in response.text
+    assert QuestionNote.objects.get(pk=note.pk).text == "laptop"
+
+
+def test_the_fast_path_never_serves_another_person(client, card, interviewer, other_interviewer):
+    note = first_note(card)
+    client.force_login(interviewer)
+    client.post(note_url(note), {"text": "mine", "revision": "0"})
+    client.force_login(other_interviewer)
+
+    response = client.post(note_url(note), {"text": "theirs", "revision": "1"})
+
+    assert response.status_code == 404
+    assert QuestionNote.objects.get(pk=note.pk).text == "mine"
+
+
+def test_a_second_rating_save_checks_the_scale_too(client, card, interviewer):
+    client.force_login(interviewer)
+    rating = card.ratings.first()
+    client.post(rating_url(rating), {"score": "3", "revision": "0"})
+
+    response = client.post(rating_url(rating), {"score": "8", "revision": "1"})
+
+    assert response.status_code == 422
+    assert Rating.objects.get(pk=rating.pk).score == 3
+
+
+def test_a_save_after_submission_is_locked_on_the_fast_path_too(client, card, interviewer):
+    client.force_login(interviewer)
+    client.post(overall_url(card), {"recommendation": "yes", "summary": "s", "revision": "0"})
+    Scorecard.objects.filter(pk=card.pk).update(status="submitted", submitted_at=card.created_at)
+
+    response = client.post(
+        overall_url(card), {"recommendation": "no", "summary": "s", "revision": "1"}
+    )
+
+    assert response.status_code == 409
+    assert "has been submitted" in response.text
+    assert Scorecard.objects.get(pk=card.pk).recommendation == "yes"
