@@ -140,13 +140,17 @@ def calibration_view_rows(rows: Iterable[InterviewerCalibration]) -> list[dict]:
     ]
 
 
-def calibration_for(form: CalibrationForm, user) -> tuple:
-    """The chosen loop, its scale and the calibration rows' inputs (5 queries)."""
+def calibration_for(form: CalibrationForm, user, person: int | None = None) -> tuple:
+    """The chosen loop, its scale and the calibration rows' inputs (4 queries)."""
     key = form.cleaned_data["loop"]
     loop = newest_loop(key)
     scale = sorted(p.value for p in scale_points(loop)) if loop else []
     cards, ratings = calibration_rows(
-        key, user, start=form.cleaned_data.get("date_from"), end=form.cleaned_data.get("date_to")
+        key,
+        user,
+        start=form.cleaned_data.get("date_from"),
+        end=form.cleaned_data.get("date_to"),
+        person=person,
     )
     return loop, scale, cards, ratings
 
@@ -187,7 +191,7 @@ def calibration_person(request: HttpRequest, pk: int) -> HttpResponse:
     form = CalibrationForm(request.GET, choices=loop_choices())
     context: dict = {"form": form, "person": person}
     if form.is_valid():
-        loop, scale, cards, ratings = calibration_for(form, request.user)
+        loop, scale, cards, ratings = calibration_for(form, request.user, person.pk)
         rows = interviewer_calibration(cards, ratings, scale=scale, now=timezone.now())
         mine = [r for r in rows if r.interviewer_id == person.pk]
         devs = deviations(cards, ratings, interviewer_id=person.pk)

@@ -228,3 +228,20 @@ def test_a_recruiter_owing_their_own_scorecard_gets_nothing_of_that_application(
     assert "1 comparison" in hal  # one application's Systems design left, not two
     reliability = client.get(reverse("scoring:reliability"), {"loop": loop.key})
     assert "1 application left out" in reliability.content.decode()
+
+
+def test_the_person_page_figures_match_the_whole_loops(client, recruiter, loop):
+    """The person page loads only their applications; their figures must not change."""
+    other = make_application(loop=loop, by=recruiter)  # Hal was not on this one
+    submitted_card(other, "Technical", {"Ownership": 1, "Systems design": 1})
+    submitted_card(other, "Values", {"Systems design": 5})
+    client.force_login(recruiter)
+    listing = client.get(reverse("scoring:calibration"), {"loop": loop.key}).content.decode()
+    whole = listing.split("<tbody>", 1)[1].split("Hal High", 1)[1].split("</tr>", 1)[0]
+
+    url = reverse("scoring:calibration_person", args=[loop.people["hal"].pk])
+    html = client.get(url, {"loop": loop.key}).content.decode()
+    own = html.split("<tbody>", 1)[1].split("Hal High", 1)[1].split("</tr>", 1)[0]
+
+    for figure in ("+1.00", "2 comparisons", "2<span", "100%"):
+        assert figure in whole and figure in own
