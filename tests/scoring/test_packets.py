@@ -384,13 +384,15 @@ def test_requeue_sends_old_queued_rows_and_resets_stuck_renders(
     assert packet_service.requeue_stale_packets(now=later) == 1
     assert Packet.objects.get().status == "ready"  # inline here: sent means rendered
 
-    Packet.objects.update(status="rendering", started_at=timezone.now(), attempts=1)
-    past_limit = timezone.now() + timedelta(seconds=packet_service.hard_time_limit() + 31)
-    assert packet_service.requeue_stale_packets(now=later) == 0  # still within its limit
+    # Times from one fixed start: a slow inline render must not move the limit.
+    started = timezone.now()
+    past_limit = started + timedelta(seconds=packet_service.hard_time_limit() + 31)
+    Packet.objects.update(status="rendering", started_at=started, attempts=1)
+    assert packet_service.requeue_stale_packets(now=started + timedelta(minutes=2)) == 0
     assert packet_service.requeue_stale_packets(now=past_limit) == 1
     assert Packet.objects.get().attempts == 2
 
-    Packet.objects.update(status="rendering", started_at=timezone.now())
+    Packet.objects.update(status="rendering", started_at=started)
     packet_service.requeue_stale_packets(now=past_limit)
     packet.refresh_from_db()
     assert packet.status == "failed" and "stopped 2 times" in packet.error
