@@ -9,7 +9,7 @@ version it would have replaced (`StaleRevision`), so the interviewer can choose.
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
@@ -106,14 +106,22 @@ def clean_note(*, text: str, state: str, ticks: list, checklist: list) -> list[i
     return clean_ticks(ticks, checklist)
 
 
-@transaction.atomic
 def write_part(model, scorecard_id: int, pk: int, base_revision: int, fields: dict) -> bool:
     """Write one part of a draft scorecard if `base_revision` is current: True if written.
 
-    Two UPDATEs by primary key, no read: the scorecard's (still a draft? bump its revision;
-    its row lock orders this save against a concurrent submission), then the part's on
-    its revision. Either refusing rolls both back; the caller then reads why.
+    No read: the scorecard row is locked (so the save is ordered against a concurrent
+    submission, which locks it too) and must still be a draft; the part is updated on
+    its revision; then the scorecard's revision is bumped. All or nothing; on False the
+    caller reads why. On PostgreSQL it is one statement (autosave's hot path: one round
+    trip instead of four); elsewhere the same in a transaction.
     """
+    if connection.vendor == "postgresql":
+        return _write_part_in_one_statement(model, scorecard_id, pk, base_revision, fields)
+    return _write_part_in_a_transaction(model, scorecard_id, pk, base_revision, fields)
+
+
+@transaction.atomic
+def _write_part_in_a_transaction(model, scorecard_id, pk, base_revision, fields) -> bool:
     now = timezone.now()
     if not Scorecard.objects.filter(pk=scorecard_id, status=Scorecard.Status.DRAFT).update(
         revision=F("revision") + 1, updated_at=now
@@ -125,6 +133,40 @@ def write_part(model, scorecard_id: int, pk: int, base_revision: int, fields: di
         transaction.set_rollback(True)
         return False
     return True
+
+
+def _write_part_in_one_statement(model, scorecard_id, pk, base_revision, fields) -> bool:
+    names = sorted(fields)
+    part, card = model._meta, Scorecard._meta
+    assignments = ", ".join(f"{_column(model, name)} = %s" for name in names)
+    sql = f"""
+        WITH card AS (
+            SELECT id FROM {card.db_table} WHERE id = %s AND status = %s FOR UPDATE
+        ), part AS (
+            UPDATE {part.db_table} SET {assignments}, revision = revision + 1, updated_at = %s
+            WHERE id = %s AND revision = %s AND scorecard_id IN (SELECT id FROM card)
+            RETURNING scorecard_id
+        )
+        UPDATE {card.db_table} SET revision = revision + 1, updated_at = %s
+        WHERE id IN (SELECT scorecard_id FROM part)
+        RETURNING id
+    """
+    now = timezone.now()
+    values = [_db_value(model, name, fields[name]) for name in names]
+    params = [scorecard_id, Scorecard.Status.DRAFT, *values, now, pk, base_revision, now]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
+
+
+def _column(model, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _db_value(model, name: str, value):
+    """The value as the database takes it (a JSON list goes through the field's adapter)."""
+    field = model._meta.get_field(name)
+    return field.get_db_prep_save(value, connection)
 
 
 def save_note(

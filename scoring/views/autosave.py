@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from .. import services
@@ -88,7 +88,9 @@ def status(request, *, kind: str, part, state: str, code: int = 200, **extra) ->
             "their_revision": revision_of(kind, theirs),
             "theirs_id": f"{kind}-{part.pk}-theirs",
         }
-    return render(request, STATUS_TEMPLATE, {**context, **extra}, status=code)
+    # No request context: the element needs none, and an autosave skips the context
+    # processors (user, messages, navigation) that a page needs.
+    return HttpResponse(render_to_string(STATUS_TEMPLATE, {**context, **extra}), status=code)
 
 
 def invalid(request, *, kind: str, part, errors: dict) -> HttpResponse:

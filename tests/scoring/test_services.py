@@ -371,3 +371,39 @@ def test_a_decision_needs_a_rationale_and_a_level_of_the_ladder(card, recruiter)
     assert not Decision.objects.exists()
     application.refresh_from_db()
     assert application.status == "active"
+
+
+def test_a_refused_write_changes_nothing_at_all(card, interviewer):
+    note = notes(card)["Outage you owned"]
+    services.save_note(note, text="kept", state="open", ticks=[], base_revision=0)
+    before = Scorecard.objects.get(pk=card.pk).revision
+
+    stale = services.write_part(QuestionNote, card.pk, note.pk, 0, {"text": "lost"})
+
+    assert not stale
+    assert Scorecard.objects.get(pk=card.pk).revision == before
+    assert QuestionNote.objects.get(pk=note.pk).text == "kept"
+
+
+def test_a_write_to_a_submitted_scorecard_is_refused(card, interviewer):
+    complete(card)
+    services.submit_scorecard(card, by=interviewer)
+    note = notes(card)["Outage you owned"]
+
+    written = services.write_part(
+        QuestionNote, card.pk, note.pk, note.revision, {"text": "after", "ticks": [1]}
+    )
+
+    assert not written
+    assert QuestionNote.objects.get(pk=note.pk).text == "Clear timeline"
+
+
+def test_a_write_sets_json_ticks_and_text_together(card):
+    note = notes(card)["Outage you owned"]
+
+    assert services.write_part(
+        QuestionNote, card.pk, note.pk, 0, {"text": "t", "state": "asked", "ticks": [0, 2]}
+    )
+
+    note.refresh_from_db()
+    assert (note.text, note.state, note.ticks, note.revision) == ("t", "asked", [0, 2], 1)
