@@ -55,9 +55,9 @@ def test_people_list_filters_by_group_and_status(signed_in):
     make_user("ivy", groups=("interviewer",), first_name="Ivy")
     gone = make_user("gus", groups=("interviewer",), first_name="Gus")
     services.deactivate_person(gone, by=User.objects.get(username="recruiter-p"))
-    make_user("cal", groups=("committee",), first_name="Cal")
+    make_user("cora", groups=("committee",), first_name="Corentin")
     html = signed_in.get(PEOPLE, {"group": "interviewer", "status": "active"}).text
-    assert "Ivy" in html and "Gus" not in html and "Cal" not in html
+    assert "Ivy" in html and "Gus" not in html and "Corentin" not in html
     html = signed_in.get(PEOPLE, {"status": "inactive"}).text
     assert "Gus" in html and "Ivy" not in html
 
