@@ -182,14 +182,11 @@ def prepare_database(interviewers: int) -> tuple[list[Seat], Seat, str]:
     Returns the seats, the probe's seat (for counting queries in-process) and the password.
     """
     from django.core.management import call_command
-    from django.db import connection
     from django.urls import reverse
 
-    name = connection.settings_dict["NAME"]
-    if "bench" not in name:
-        raise SystemExit(f"Refusing to empty database {name!r}: its name must contain 'bench'.")
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
+    from bench.common import empty_bench_database
+
+    empty_bench_database()
     call_command("collectstatic", interactive=False, verbosity=0)
 
     from tests.factories import PASSWORD, make_scorecard, make_scoring_loop, make_user

@@ -121,16 +121,12 @@ def build_loop(recruiter):
 
 
 def build(applications: int):
-    from django.core.management import call_command
     from django.db import connection
 
+    from bench.common import empty_bench_database
     from tests.factories import make_user
 
-    name = connection.settings_dict["NAME"]
-    if "bench" not in name:
-        raise SystemExit(f"Refusing to empty database {name!r}: its name must contain 'bench'.")
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
+    empty_bench_database()
     recruiter = make_user("bench-recruiter", groups=("recruiter",), first_name="Rosa")
     committee = make_user("bench-committee", groups=("committee",), first_name="Kemal")
     pool = [

@@ -117,31 +117,18 @@ def build_loop(stages: int, by):
 
 
 def fill_and_submit(scorecard, *, by, score: int) -> None:
-    from scoring import services
+    from tests.factories import submit_filled_scorecard
 
-    scale_id = scorecard.assignment.interview.application.loop.scale_id
-    for rating in scorecard.ratings.all():
-        services.save_rating(
-            rating,
-            score=score,
-            evidence=EVIDENCE,
-            not_assessed=False,
-            reason="",
-            base_revision=rating.revision,
-            scale_id=scale_id,
-        )
-    for note in scorecard.notes.all():
-        services.save_note(
-            note, text=NOTE * 2, state="asked", ticks=[0, 1, 2], base_revision=note.revision
-        )
-    scorecard.refresh_from_db()
-    services.save_overall(
+    submit_filled_scorecard(
         scorecard,
+        by=by,
+        scores=score,
+        evidence=EVIDENCE,
+        notes=NOTE * 2,
+        ticks=(0, 1, 2),
         recommendation="yes" if score >= 3 else "no",
         summary=NOTE,
-        base_revision=scorecard.overall_revision,
     )
-    services.submit_scorecard(scorecard, by=by)
 
 
 def make_application_with_scorecards(loop, panel, shadow, recruiter, n: int):
@@ -162,16 +149,11 @@ def make_application_with_scorecards(loop, panel, shadow, recruiter, n: int):
 
 
 def prepare(packets: int):
-    from django.core.management import call_command
-    from django.db import connection
 
+    from bench.common import empty_bench_database
     from tests.factories import make_user
 
-    name = connection.settings_dict["NAME"]
-    if "bench" not in name:
-        raise SystemExit(f"Refusing to empty database {name!r}: its name must contain 'bench'.")
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
+    empty_bench_database()
     recruiter = make_user("bench-recruiter", groups=("recruiter",))
     panel = [make_user(f"bench-interviewer-{i}", groups=("interviewer",)) for i in range(2)]
     shadow = make_user("bench-shadow", groups=("interviewer",))

@@ -327,3 +327,64 @@ def make_scorecard(interviewer, *, loop=None, application=None, role: str = "int
         application, stage, by=by
     )
     return assign(interview, interviewer, role, by=by).scorecard
+
+
+def fill_scorecard(
+    card,
+    scores=4,
+    *,
+    evidence: str = "Evidence on {competency}",
+    notes: str = "Notes on {question}",
+    ticks=(0,),
+    reason: str = "Ran out of time",
+    summary: str = "Summary",
+    recommendation: str = "yes",
+    every_question: bool = True,
+):
+    """Every part a submission needs, through the autosave services, as an interviewer would.
+
+    `scores`: one score for every competency, or {competency name: score}, where None
+    marks it not assessed (with `reason`) and a missing name scores 3. `evidence` and
+    `notes` may name "{competency}" and "{question}". Notes go on every question but the
+    backups, or only on the must-ask ones (`every_question=False`); ticks beyond a
+    question's checklist are left out.
+    """
+    from scoring import services
+
+    scale_id = card.assignment.interview.application.loop.scale_id
+    for rating in card.ratings.select_related("competency"):
+        name = rating.competency.name
+        score = scores.get(name, 3) if isinstance(scores, dict) else scores
+        services.save_rating(
+            rating,
+            score=score,
+            evidence="" if score is None else evidence.replace("{competency}", name),
+            not_assessed=score is None,
+            reason=reason if score is None else "",
+            base_revision=rating.revision,
+            scale_id=scale_id,
+        )
+    for note in card.notes.select_related("planned__question"):
+        planned, question = note.planned, note.planned.question
+        if planned.is_backup or not (every_question or planned.must_ask):
+            continue
+        services.save_note(
+            note,
+            text=notes.replace("{question}", question.title),
+            state="asked",
+            ticks=[t for t in ticks if t < len(question.checklist)],
+            base_revision=note.revision,
+        )
+    card.refresh_from_db()
+    services.save_overall(
+        card, recommendation=recommendation, summary=summary, base_revision=card.overall_revision
+    )
+    return card
+
+
+def submit_filled_scorecard(card, *, by=None, **fill):
+    """fill_scorecard, then submit it (by its author unless `by` says otherwise)."""
+    from scoring import services
+
+    fill_scorecard(card, **fill)
+    return services.submit_scorecard(card, by=by or card.assignment.person)

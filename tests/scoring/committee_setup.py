@@ -5,7 +5,7 @@ Ownership and Systems design, "Values" rates Systems design only.
 """
 
 from scoring import services
-from tests.factories import assign, make_interview, make_user
+from tests.factories import assign, fill_scorecard, make_interview, make_user
 
 
 def interview_at(application, stage_name: str, *, starts_at=None, by=None):
@@ -17,25 +17,14 @@ def interview_at(application, stage_name: str, *, starts_at=None, by=None):
 
 def fill(card, scores: dict[str, int | None], *, recommendation="yes", evidence="Evidence"):
     """Fill every required part; a None score marks the competency not assessed."""
-    scale_id = card.assignment.interview.application.loop.scale_id
-    for rating in card.ratings.select_related("competency"):
-        score = scores.get(rating.competency.name, 3)
-        services.save_rating(
-            rating,
-            score=score,
-            evidence="" if score is None else f"{evidence} on {rating.competency.name}",
-            not_assessed=score is None,
-            reason="Ran out of time" if score is None else "",
-            base_revision=rating.revision,
-            scale_id=scale_id,
-        )
-    for note in card.notes.select_related("planned"):
-        if note.planned.must_ask and not note.planned.is_backup:
-            services.save_note(
-                note, text="Asked", state="asked", ticks=[], base_revision=note.revision
-            )
-    services.save_overall(
-        card, recommendation=recommendation, summary="Summary", base_revision=card.overall_revision
+    fill_scorecard(
+        card,
+        scores,
+        evidence=f"{evidence} on {{competency}}",
+        notes="Asked",
+        ticks=(),
+        recommendation=recommendation,
+        every_question=False,
     )
 
 

@@ -18,9 +18,8 @@ from pypdf import PdfReader
 
 from accounts.models import AuditEntry
 from scoring import packets as packet_service
-from scoring import services
 from scoring.models import Packet
-from tests.factories import assign, make_scorecard, make_user
+from tests.factories import assign, make_scorecard, make_user, submit_filled_scorecard
 
 pytestmark = pytest.mark.django_db
 # The renderer is built alongside (scoring/pdf.py); until it is there, these wait.
@@ -62,27 +61,14 @@ def application(card, committee):
 
 def complete_and_submit(card, by) -> None:
     """Fill in what a submission needs, through the services, and submit."""
-    scale_id = card.assignment.interview.application.loop.scale_id
-    for rating in card.ratings.all():
-        services.save_rating(
-            rating,
-            score=4,
-            evidence="Walked through the rollback",
-            not_assessed=False,
-            reason="",
-            base_revision=rating.revision,
-            scale_id=scale_id,
-        )
-    for note in card.notes.select_related("planned__question"):
-        if not note.planned.is_backup:
-            services.save_note(
-                note, text="Clear timeline", state="asked", ticks=[], base_revision=note.revision
-            )
-    card.refresh_from_db()
-    services.save_overall(
-        card, recommendation="yes", summary="Solid owner", base_revision=card.overall_revision
+    submit_filled_scorecard(
+        card,
+        by=by,
+        evidence="Walked through the rollback",
+        notes="Clear timeline",
+        ticks=(),
+        summary="Solid owner",
     )
-    services.submit_scorecard(card, by=by)
 
 
 def page_url(application) -> str:

@@ -12,6 +12,7 @@ from scoring import pdf, services
 from scoring.models import Scorecard
 from tests.factories import (
     assign,
+    fill_scorecard,
     make_application,
     make_candidate,
     make_interview,
@@ -34,31 +35,13 @@ def fill_and_submit(card: Scorecard, scores: dict[str, int], *, tag: str, by) ->
 
 def fill(card: Scorecard, scores: dict[str, int | None], *, tag: str) -> None:
     """Every part a submission needs, through the services; None: not assessed."""
-    scale_id = card.assignment.interview.application.loop.scale_id
-    for rating in card.ratings.select_related("competency"):
-        score = scores[rating.competency.name]
-        services.save_rating(
-            rating,
-            score=score,
-            evidence=f"Evidence {tag} on {rating.competency.name}" if score else "",
-            not_assessed=score is None,
-            reason="" if score else f"Out of time, {tag}",
-            base_revision=rating.revision,
-            scale_id=scale_id,
-        )
-    for note in card.notes.select_related("planned__question"):
-        if note.planned.is_backup:
-            continue
-        services.save_note(
-            note,
-            text=f"Notes {tag} on {note.planned.question.title}",
-            state="asked",
-            ticks=[0] if note.planned.question.checklist else [],
-            base_revision=note.revision,
-        )
-    card.refresh_from_db()
-    services.save_overall(
-        card, recommendation="yes", summary=f"Summary {tag}", base_revision=card.overall_revision
+    fill_scorecard(
+        card,
+        scores,
+        evidence=f"Evidence {tag} on {{competency}}",
+        notes=f"Notes {tag} on {{question}}",
+        reason=f"Out of time, {tag}",
+        summary=f"Summary {tag}",
     )
 
 

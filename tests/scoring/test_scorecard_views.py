@@ -7,6 +7,7 @@ from interviews.services import add_stage, create_loop, plan_question, publish_l
 from scoring import services
 from scoring.models import Amendment, QuestionNote, Rating, Scorecard
 from tests.factories import (
+    fill_scorecard,
     make_application,
     make_bank,
     make_competency,
@@ -44,26 +45,7 @@ def complete(
     card, *, evidence: str = "Walked through the rollback", summary="Solid owner", text="Clear"
 ):
     """Everything a submission needs, through the services."""
-    scale = card.assignment.interview.application.loop.scale_id
-    for rating in ratings(card).values():
-        services.save_rating(
-            rating,
-            score=4,
-            evidence=evidence,
-            not_assessed=False,
-            reason="",
-            base_revision=rating.revision,
-            scale_id=scale,
-        )
-    for note in notes(card).values():
-        if note.planned.must_ask and not note.planned.is_backup:
-            services.save_note(
-                note, text=text, state="asked", ticks=[0], base_revision=note.revision
-            )
-    card.refresh_from_db()
-    services.save_overall(
-        card, recommendation="yes", summary=summary, base_revision=card.overall_revision
-    )
+    fill_scorecard(card, evidence=evidence, notes=text, summary=summary, every_question=False)
 
 
 def submitted(card, by) -> Scorecard:

@@ -7,7 +7,7 @@ from accounts.models import AuditEntry
 from candidates.privacy import erase_candidate
 from scoring import services
 from scoring.models import Amendment, QuestionNote, Rating, Scorecard
-from tests.factories import make_scorecard
+from tests.factories import fill_scorecard, make_scorecard
 
 
 @pytest.fixture
@@ -29,22 +29,12 @@ def scale_id(card) -> int:
 
 def complete(card) -> None:
     """Fill in everything a submission needs, through the services."""
-    for rating in ratings(card).values():
-        services.save_rating(
-            rating,
-            score=4,
-            evidence="Walked through the rollback",
-            not_assessed=False,
-            reason="",
-            base_revision=rating.revision,
-            scale_id=scale_id(card),
-        )
-    note = notes(card)["Outage you owned"]
-    services.save_note(
-        note, text="Clear timeline", state="asked", ticks=[0], base_revision=note.revision
-    )
-    services.save_overall(
-        card, recommendation="yes", summary="Solid owner", base_revision=card.overall_revision
+    fill_scorecard(
+        card,
+        evidence="Walked through the rollback",
+        notes="Clear timeline",
+        summary="Solid owner",
+        every_question=False,
     )
 
 
