@@ -571,7 +571,27 @@
     }
   }
 
+  // A submitted scorecard seen by its author: what this browser kept of it (unsent text,
+  // the clock) is no longer needed, and is personal data about the candidate.
+  function forgetScorecard(id) {
+    var prefix = PREFIX + id + ":";
+    try {
+      for (var i = window.localStorage.length - 1; i >= 0; i -= 1) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf(prefix) === 0) {
+          window.localStorage.removeItem(key);
+        }
+      }
+    } catch (error) {
+      /* storage unavailable: nothing kept */
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var submitted = document.querySelector("[data-forget-drafts]");
+    if (submitted) {
+      forgetScorecard(submitted.dataset.forgetDrafts);
+    }
     if (!window.htmx || !document.getElementById("scorecard")) {
       return;
     }

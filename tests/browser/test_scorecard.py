@@ -175,9 +175,14 @@ def test_an_interviewer_scores_a_whole_interview(page: Page, site: str, logged_i
     shot(page, "complete-tablet")
     page.set_viewport_size({"width": 1280, "height": 800})
 
+    # What this browser kept (the clock, say) goes once the scorecard is submitted.
+    prefix = f"loopwright:scorecard:{card.pk}:"
+    page.evaluate(f"localStorage.setItem('{prefix}clock', '{{\"running\": false}}')")
     page.get_by_role("button", name="Submit scorecard").click()
     expect(page.get_by_text("Submitted. Thank you")).to_be_visible()
     expect(page.get_by_role("textbox")).to_have_count(0)
+    kept = f"Object.keys(localStorage).filter(k => k.startsWith('{prefix}'))"
+    assert page.evaluate(kept) == []
     expect(page.locator("#ratings")).to_contain_text("4 Point 4")
     expect(page.locator("#questions")).to_contain_text(
         "Partitioning by tenant, <b>idempotent</b> consumers."
