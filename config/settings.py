@@ -188,6 +188,24 @@ STORAGES = {
         )
     },
 }
+# Uploaded and generated files (CVs, packets) on S3 or an S3-compatible store (MinIO,
+# R2, …) when a bucket is named; credentials come from the usual AWS_ACCESS_KEY_ID /
+# AWS_SECRET_ACCESS_KEY (or the instance's role). Files stay private: every download
+# goes through a permission-checked view, never a public URL.
+S3_BUCKET = env_str("S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            "location": env_str("S3_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 WHITENOISE_USE_FINDERS = LOCAL_RUN
 # Bank files uploaded through the browser are small text; refuse anything large.
 BANK_UPLOAD_MAX_BYTES = env_int("BANK_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
