@@ -58,6 +58,9 @@ def application_context(
         "committee_form": committee_form or CommitteeForm(initial={"committee": committee}),
         "stage_rows": schedule_rows(application),
         "can_schedule": recruiter and not application.is_closed,
+        # Independence: someone still owing their own scorecard gets no link to what the
+        # others said (the committee view and packets refuse them anyway).
+        "owes_own_review": access.awaiting_own_review(user, application),
     }
 
 

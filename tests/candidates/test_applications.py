@@ -353,3 +353,24 @@ def test_schedule_rows_list_every_stage_in_order_with_active_assignments(people,
     assert rows[0]["interview"] == people.interview
     assert [a.person for a in rows[0]["assignments"]] == [newcomer]
     assert rows[1]["interview"] is None and rows[1]["assignments"] == []
+
+
+def test_someone_owing_their_own_scorecard_gets_no_link_to_the_others_views(client, recruiter):
+    """A recruiter who interviews on the application sees no committee or packet link."""
+    from django.urls import reverse
+
+    from tests.factories import assign, make_application, make_interview, make_user
+
+    both = make_user(groups=("recruiter", "interviewer"))
+    application = make_application(by=recruiter)
+    assign(make_interview(application, by=recruiter), both, by=recruiter)
+    client.force_login(both)
+
+    page = client.get(reverse("candidates:application_detail", args=[application.pk])).text
+
+    assert reverse("scoring:committee", args=[application.pk]) not in page
+    assert reverse("scoring:packets", args=[application.pk]) not in page
+    client.force_login(recruiter)  # a recruiter not on the panel gets both links
+    page = client.get(reverse("candidates:application_detail", args=[application.pk])).text
+    assert reverse("scoring:committee", args=[application.pk]) in page
+    assert reverse("scoring:packets", args=[application.pk]) in page
