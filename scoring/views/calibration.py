@@ -304,7 +304,8 @@ class _Echo:
 
 def csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_HEADER)
+    # A byte-order mark first: spreadsheets then read the evidence's accents as UTF-8.
+    yield "\ufeff" + writer.writerow(EXPORT_HEADER)
     for row in rows:
         yield writer.writerow([safe_cell(cell) for cell in row])
 

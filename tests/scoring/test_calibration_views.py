@@ -157,8 +157,9 @@ def test_reliability_is_the_recruiters_and_answers_htmx_with_the_results(
 def export(client, user, **query):
     client.force_login(user)
     response = client.get(reverse("scoring:ratings_csv"), query)
-    text = b"".join(response.streaming_content).decode() if response.streaming else ""
-    return response, list(csv.reader(io.StringIO(text)))
+    raw = b"".join(response.streaming_content) if response.streaming else b""
+    assert not raw or raw.startswith(b"\xef\xbb\xbf")  # UTF-8 marked for spreadsheets
+    return response, list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
 def test_the_export_has_a_row_per_rating_of_submitted_scorecards(client, recruiter, loop):
