@@ -306,6 +306,12 @@
 
   // --- Number keys pick a score --------------------------------------------------------
 
+  var typedDigits = { text: "", at: 0, group: null };
+
+  function scoreRadio(group, value) {
+    return group.querySelector('input[type=radio][value="' + value + '"]');
+  }
+
   function onKeydown(event) {
     if (event.altKey || event.ctrlKey || event.metaKey || !/^[0-9]$/.test(event.key)) {
       return;
@@ -315,7 +321,18 @@
       return;
     }
     var group = target.closest("[data-number-keys]");
-    var radio = group && group.querySelector('input[type=radio][value="' + event.key + '"]');
+    if (!group) {
+      return;
+    }
+    // Digits typed in quick succession make one number, so "1" then "0" picks 10.
+    var now = Date.now();
+    var joined = (now - typedDigits.at < 800 && typedDigits.group === group ? typedDigits.text : "") + event.key;
+    var radio = scoreRadio(group, joined);
+    if (!radio) {
+      joined = event.key;
+      radio = scoreRadio(group, joined);
+    }
+    typedDigits = { text: joined, at: now, group: group };
     if (!radio) {
       return;
     }

@@ -306,3 +306,26 @@ def test_unsaved_text_is_kept_in_the_browser_while_the_server_is_unreachable(
     saved(outage)
     assert note(card, "Outage you owned").text == "Typed while the network was down"
     assert page.evaluate("Object.keys(localStorage).filter(k => k.includes(':note-'))") == []
+
+
+def test_digits_typed_together_pick_a_two_digit_score(
+    page: Page, site: str, logged_in_page, transactional_db
+):
+    """On a 0–10 scale, "1" then "0" picks 10; a digit after a pause starts afresh."""
+    recruiter = make_user("rory", groups=("recruiter",))
+    person = make_user("ivo", groups=("interviewer",))
+    loop = make_scoring_loop(scale_values=range(10, -1, -1), by=recruiter)
+    card = make_scorecard(person, loop=loop, by=recruiter)
+    logged_in_page(person)
+    page.goto(card_url(site, card))
+    ownership = rating(page, "Ownership")
+    ownership.get_by_role("radio", name=re.compile("^0 ")).focus()
+
+    page.keyboard.press("1")
+    page.keyboard.press("0")
+    expect(ownership.get_by_role("radio", name=re.compile("^10 "))).to_be_checked()
+    page.wait_for_timeout(900)
+    page.keyboard.press("7")
+    expect(ownership.get_by_role("radio", name=re.compile("^7 "))).to_be_checked()
+    saved(ownership)
+    assert Rating.objects.get(scorecard=card, competency__name="Ownership").score == 7
