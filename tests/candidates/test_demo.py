@@ -15,6 +15,7 @@ from candidates.demo import DemoCandidateError, load_demo_candidates, starts_at
 from candidates.models import Application, Assignment, Candidate, Interview
 from interviews.demo import load_demo_loops
 from rubrics.bankfile import import_bank
+from scoring.demo import load_demo_scorecards
 from scoring.models import Scorecard
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -52,12 +53,14 @@ def test_load_demo_twice_adds_the_candidates_once_and_emails_no_one(mailoutbox):
     after_first = snapshot()
     call_command("load_demo", stdout=second)
 
-    assert "Demo candidates: 4 added with 6 interviews scheduled, 0 already there." in (
+    assert "Demo candidates: 5 added with 10 interviews scheduled, 0 already there." in (
         first.getvalue()
     )
-    assert "Demo candidates: none new, 4 already there." in second.getvalue()
+    assert "Demo scorecards: 6 submitted, 0 already there." in first.getvalue()
+    assert "Demo candidates: none new, 5 already there." in second.getvalue()
+    assert "Demo scorecards: none new, 6 already there." in second.getvalue()
     assert snapshot() == after_first
-    assert after_first["Candidate"] == 4 and after_first["Scorecard"] == 8
+    assert after_first["Candidate"] == 5 and after_first["Scorecard"] == 14
     # The demo's people are invented: their invitations are discarded, not sent.
     assert mailoutbox == []
 
@@ -69,6 +72,7 @@ def test_every_candidate_is_added_by_the_recruiter_through_the_services(demo_wor
         "amara.osei@example.com",
         "kenji.watanabe@example.com",
         "lucia.ferreira@example.com",
+        "noor.haddad@example.com",
         "tomasz.wierzbicki@example.com",
     ]
     assert all(c.recruiter_notes and c.created_by == demo_world for c in loaded.added)
@@ -78,7 +82,7 @@ def test_every_candidate_is_added_by_the_recruiter_through_the_services(demo_wor
     committee = User.objects.get(username="committee")
     assert all(list(a.committee.all()) == [committee] for a in Application.objects.all())
     started = AuditEntry.objects.filter(verb="application.started", actor=demo_world)
-    assert started.count() == 4
+    assert started.count() == 5
 
 
 def test_the_schedule_has_past_today_future_and_unscheduled_stages(demo_world):
@@ -103,12 +107,13 @@ def test_the_schedule_has_past_today_future_and_unscheduled_stages(demo_world):
 
     seats = Assignment.objects.active()
     assert {a.person.username for a in seats} == {"interviewer1", "interviewer2", "interviewer3"}
-    shadows = seats.filter(role=Assignment.Role.SHADOW)
+    shadows = seats.filter(role=Assignment.Role.SHADOW, interview__application=amara)
     assert [(s.person.username, s.interview) for s in shadows] == [("interviewer3", hiring)]
 
 
 def test_each_demo_persona_finds_something_on_their_home_page(demo_world):
     load_demo_candidates(DEMO_FILE, by=demo_world)
+    load_demo_scorecards(FIXTURES / "demo" / "scorecards.yaml")
 
     ines = home(User.objects.get(username="interviewer1"))
     panel = ines.context["mine"]
@@ -124,7 +129,13 @@ def test_each_demo_persona_finds_something_on_their_home_page(demo_world):
     assert overdue == [("interviewer2", "Infrastructure & architecture")]
 
     carmen = home(User.objects.get(username="committee")).content.decode()
-    for name in ("Amara Osei", "Tomasz Wierzbicki", "Lucía Ferreira", "Kenji Watanabe"):
+    for name in (
+        "Amara Osei",
+        "Tomasz Wierzbicki",
+        "Lucía Ferreira",
+        "Kenji Watanabe",
+        "Noor Haddad",
+    ):
         assert name in carmen
     # Kenji has no interview yet: said in words, not as "0 of 0 scorecards in".
     assert "0 of 0" not in carmen and "no one interviewing yet" in carmen
@@ -143,7 +154,7 @@ def test_a_candidate_already_on_file_is_left_alone(demo_world):
 
     loaded = load_demo_candidates(DEMO_FILE, by=demo_world)
 
-    assert loaded.skipped == 1 and len(loaded.added) == 3
+    assert loaded.skipped == 1 and len(loaded.added) == 4
     assert not Application.objects.filter(candidate__email__iexact="lucia.ferreira@example.com")
 
 

@@ -13,10 +13,12 @@ from accounts.management.commands.create_demo_users import DEMO_PASSWORD, DEMO_U
 from accounts.models import User
 from candidates.demo import load_demo_candidates
 from interviews.demo import load_demo_loops
+from scoring.demo import load_demo_scorecards
 
 BANKS_DIR = Path(settings.BASE_DIR) / "fixtures" / "banks"
 DEMO_LOOPS = Path(settings.BASE_DIR) / "fixtures" / "demo" / "loops.yaml"
 DEMO_CANDIDATES = Path(settings.BASE_DIR) / "fixtures" / "demo" / "candidates.yaml"
+DEMO_SCORECARDS = Path(settings.BASE_DIR) / "fixtures" / "demo" / "scorecards.yaml"
 
 
 class Command(BaseCommand):
@@ -36,6 +38,8 @@ class Command(BaseCommand):
         # Added by the demo recruiter, through the same services as the screens.
         loaded = load_demo_candidates(DEMO_CANDIDATES, by=User.objects.get(username="recruiter"))
         self.stdout.write(loaded.summary())
+        # Then their interviewers' scorecards, written and submitted as each would.
+        self.stdout.write(load_demo_scorecards(DEMO_SCORECARDS).summary())
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, groups, superuser in DEMO_USERS:
