@@ -83,12 +83,15 @@ class Loop(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
-    def default_bar(self) -> int | None:
-        """The loop's bar: set explicitly, or the scale's “meets expectations” point."""
+    def default_bar(self, points=None) -> int | None:
+        """The loop's bar: set explicitly, or the scale's “meets expectations” point.
+
+        `points`: the scale's points when the caller has loaded them (no query then).
+        """
         if self.bar is not None:
             return self.bar
-        point = self.scale.meets_point()
-        return point.value if point else None
+        points = self.scale.points.all() if points is None else points
+        return next((p.value for p in points if p.meets_bar), None)
 
     def require_draft(self) -> None:
         if not self.is_draft:
@@ -158,6 +161,18 @@ class Stage(models.Model):
     @property
     def minutes_available(self) -> int:
         return self.duration_minutes - self.buffer_minutes
+
+    def assessed_competency_ids(self) -> set[int]:
+        """Competencies the stage's questions assess, backups included (they may be asked).
+
+        Reads `planned`, their questions and secondary competencies: prefetch them when
+        asking several stages.
+        """
+        ids = set()
+        for planned in self.planned.all():
+            ids.add(planned.question.primary_competency_id)
+            ids.update(c.pk for c in planned.question.secondary_competencies.all())
+        return ids
 
     def clean(self) -> None:
         if (

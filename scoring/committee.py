@@ -53,13 +53,6 @@ def scale_points(loop: Loop) -> list[ScalePoint]:
     return list(ScalePoint.objects.filter(scale_id=loop.scale_id).order_by("-value"))
 
 
-def loop_bar(loop: Loop, points: list[ScalePoint]) -> int | None:
-    """Loop.default_bar() from points already loaded (no query)."""
-    if loop.bar is not None:
-        return loop.bar
-    return next((p.value for p in points if p.meets_bar), None)
-
-
 def competency_specs(loop: Loop, points: list[ScalePoint]) -> list[aggregate.CompetencySpec]:
     """The loop's competencies in loop order, each with its effective bar (one query).
 
@@ -70,7 +63,7 @@ def competency_specs(loop: Loop, points: list[ScalePoint]) -> list[aggregate.Com
         LoopCompetency.objects.filter(loop=loop).select_related("competency").order_by("order")
     )
     weighted = any(lc.weight is not None for lc in rows)
-    default = loop_bar(loop, points)
+    default = loop.default_bar(points)
     return [
         aggregate.CompetencySpec(
             competency_id=lc.competency_id,
@@ -246,7 +239,7 @@ def committee_data(application: Application) -> CommitteeData:
         cards=[c for c in cards if c.row.submitted and not c.row.shadow],
         levels=ladder_levels(loop.level),
         decisions=application_decisions(application),
-        bar=loop_bar(loop, points),
+        bar=loop.default_bar(points),
     )
 
 

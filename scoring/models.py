@@ -73,6 +73,10 @@ class Scorecard(models.Model):
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    def overall_values(self) -> dict:
+        """The overall part as its form names its fields."""
+        return {"recommendation": self.recommendation, "summary": self.summary}
+
 
 class ReminderSent(models.Model):
     """A reminder step sent for a scorecard: never twice for the same step."""
@@ -125,6 +129,10 @@ class QuestionNote(models.Model):
     def used_as_backup(self) -> bool:
         return self.backup_for_id is not None
 
+    def form_values(self) -> dict:
+        """The note as its form names its fields."""
+        return {"text": self.text, "state": self.state, "ticks": list(self.ticks)}
+
 
 class Rating(models.Model):
     """A score on the loop's scale for one competency, with its evidence, or "not assessed"."""
@@ -153,6 +161,15 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"Rating of {self.competency_id} in scorecard {self.scorecard_id}"
+
+    def form_values(self) -> dict:
+        """The rating as its form names its fields (also what an amendment records)."""
+        return {
+            "score": self.score,
+            "evidence": self.evidence,
+            "not_assessed": self.not_assessed,
+            "not_assessed_reason": self.not_assessed_reason,
+        }
 
 
 class Amendment(models.Model):

@@ -32,7 +32,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from candidates.models import Application, Assignment
 from interviews.models import LoopCompetency
 from rubrics.models import Level
-from rubrics.views.browse import anchored_scale
+from rubrics.views.browse import scale_rows
 
 from . import aggregate
 from .charts import CompetencyDotsChart, competency_dots_chart
@@ -217,16 +217,14 @@ def packet_context(application: Application) -> dict[str, Any]:
     ).get(pk=application.pk)
     loop = application.loop
     points = list(loop.scale.points.order_by("-value"))
-    loop_bar = (
-        loop.bar if loop.bar is not None else next((p.value for p in points if p.meets_bar), None)
-    )
+    loop_bar = loop.default_bar(points)
     loop_competencies = list(
         LoopCompetency.objects.filter(loop=loop)
         .select_related("competency")
         .prefetch_related("competency__anchors")
         .order_by("order", "pk")
     )
-    scales = {lc.competency_id: _scale_rows(lc.competency, points) for lc in loop_competencies}
+    scales = {lc.competency_id: scale_rows(lc.competency, points) for lc in loop_competencies}
     assignments = list(
         Assignment.objects.active()
         .filter(interview__application=application)
@@ -285,21 +283,6 @@ def packet_context(application: Application) -> dict[str, Any]:
 def _paper_size() -> str:
     wanted = str(getattr(settings, "PACKET_PAPER_SIZE", "A4") or "A4")
     return PAPER_SIZES.get(wanted.lower(), "A4")
-
-
-def _scale_rows(competency, points) -> list[dict]:
-    """The loop's scale, best first, with the competency's anchor beside each point."""
-    by_value = {row["value"]: row for row in anchored_scale(competency, points)}
-    return [
-        {
-            "value": p.value,
-            "label": p.label,
-            "meets": p.meets_bar,
-            "definition": p.definition,
-            "anchor": by_value.get(p.value, {}).get("anchor", ""),
-        }
-        for p in points
-    ]
 
 
 def _load_cards(application, assignments, scales, labels) -> list[CardView]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -47,12 +47,11 @@ class ScorecardLocked(Exception):
 
 def stage_competencies(stage) -> list:
     """The loop's competencies that the stage's questions assess (backups included), in order."""
-    assessed = set()
-    for planned in stage.planned.select_related("question").prefetch_related(
+    planned = PlannedQuestion.objects.select_related("question").prefetch_related(
         "question__secondary_competencies"
-    ):
-        assessed.add(planned.question.primary_competency_id)
-        assessed.update(c.pk for c in planned.question.secondary_competencies.all())
+    )
+    prefetch_related_objects([stage], Prefetch("planned", queryset=planned))
+    assessed = stage.assessed_competency_ids()
     items = stage.loop.loop_competencies.select_related("competency").order_by("order", "pk")
     return [item.competency for item in items if item.competency_id in assessed]
 
@@ -423,15 +422,6 @@ def submit_scorecard(scorecard: Scorecard, *, by) -> Scorecard:
     return scorecard
 
 
-def rating_snapshot(rating: Rating) -> dict[str, Any]:
-    return {
-        "score": rating.score,
-        "evidence": rating.evidence,
-        "not_assessed": rating.not_assessed,
-        "not_assessed_reason": rating.not_assessed_reason,
-    }
-
-
 @transaction.atomic
 def amend_scorecard(
     scorecard: Scorecard, *, by, reason: str, ratings: dict[int, dict], overall: dict
@@ -468,7 +458,7 @@ def amend_scorecard(
         except ValidationError as error:
             errors.update({f"rating-{pk}": m[0] for m in error.message_dict.values()})
             continue
-        old = rating_snapshot(rating)
+        old = rating.form_values()
         if fields != old:
             before[rating.competency.name], after[rating.competency.name] = old, fields
             for name, value in fields.items():
@@ -495,7 +485,7 @@ def amend_scorecard(
     for rating in current.values():
         if rating.competency.name in after:
             rating.revision += 1
-            rating.save(update_fields=[*rating_snapshot(rating), "revision", "updated_at"])
+            rating.save(update_fields=[*rating.form_values(), "revision", "updated_at"])
     scorecard.revision += 1
     scorecard.save(update_fields=["recommendation", "summary", "revision", "updated_at"])
     amendment = Amendment.objects.create(

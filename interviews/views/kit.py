@@ -41,16 +41,13 @@ def kit_context(loop: Loop, *, only: Stage | None = None) -> dict:
     )
     points = list(loop.scale.points.order_by("-value"))
     labels = {p.value: p.label for p in points}
-    # The loop's bar from the points in hand (Loop.default_bar would query them again).
-    loop_bar = (
-        loop.bar if loop.bar is not None else next((p.value for p in points if p.meets_bar), None)
-    )
-    assessed = [_assessed_keys(stage) for stage in stages]
+    loop_bar = loop.default_bar(points)
+    assessed = [stage.assessed_competency_ids() for stage in stages]
     wanted = set().union(*assessed) if assessed else set()
     rubrics = {
         c.competency.key: _rubric(c, loop_bar, labels, points=points)
         for c in competencies
-        if c.competency.key in wanted
+        if c.competency_id in wanted
     }
     return {
         "loop": loop,
@@ -61,9 +58,9 @@ def kit_context(loop: Loop, *, only: Stage | None = None) -> dict:
         "competencies": [_rubric(c, loop_bar, labels, scale=False) for c in competencies],
         "stages": [
             _stage_view(
-                stage, [rubrics[c.competency.key] for c in competencies if c.competency.key in keys]
+                stage, [rubrics[c.competency.key] for c in competencies if c.competency_id in ids]
             )
-            for stage, keys in zip(stages, assessed, strict=True)
+            for stage, ids in zip(stages, assessed, strict=True)
         ],
     }
 
@@ -95,16 +92,6 @@ def _stages(loop: Loop, only: Stage | None) -> list[Stage]:
     return list(stages)
 
 
-def _assessed_keys(stage: Stage) -> set[str]:
-    """Competency keys the stage's questions cover, backups included (they may be asked)."""
-    keys = set()
-    for planned in stage.planned.all():
-        question = planned.question
-        keys.add(question.primary_competency.key)
-        keys.update(c.key for c in question.secondary_competencies.all())
-    return keys
-
-
 def _numbered(planned) -> list[dict]:
     """Questions with their asking number; a backup has none (it stands in for another)."""
     items, number = [], 0
@@ -115,8 +102,9 @@ def _numbered(planned) -> list[dict]:
     return items
 
 
-def _rubric(item, loop_bar: int | None, labels: dict[int, str], *, points=None,
-            scale: bool = True) -> dict:
+def _rubric(
+    item, loop_bar: int | None, labels: dict[int, str], *, points=None, scale: bool = True
+) -> dict:
     """A loop competency with its bar and, unless `scale` is False, its anchored scale."""
     bar = item.bar if item.bar is not None else loop_bar
     return {

@@ -151,6 +151,27 @@ def anchored_scale(competency: Competency, points=None) -> list[dict]:
     ]
 
 
+def scale_rows(competency: Competency, points, bar: int | None = None) -> list[dict]:
+    """A loop's scale as an interviewer rates on it: each point, in the order given (best
+    first), with its label, definition and the competency's anchor for it.
+
+    Shared by the scorecard page and the debrief packet, so the committee reads the same
+    anchor text the interviewer saw.
+    """
+    anchors = {a.value: a.text for a in competency.anchors.all()}
+    return [
+        {
+            "value": p.value,
+            "label": p.label,
+            "meets": p.meets_bar,
+            "definition": p.definition,
+            "anchor": anchors.get(p.value, ""),
+            "at_bar": p.value == bar,
+        }
+        for p in points
+    ]
+
+
 def matching_scale(competency: Competency, values: set[int]) -> RatingScale | None:
     """A current scale whose points include every anchored value, preferring the same bank."""
     scales = RatingScale.objects.current().prefetch_related("points").order_by("pk")

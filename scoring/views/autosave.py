@@ -55,16 +55,7 @@ def revision_of(kind: str, part) -> int:
 
 def values_of(kind: str, part) -> dict:
     """The part's saved values, as its form names them (a conflict shows them)."""
-    if kind == "note":
-        return {"text": part.text, "state": part.state, "ticks": part.ticks}
-    if kind == "rating":
-        return {
-            "score": part.score,
-            "evidence": part.evidence,
-            "not_assessed": part.not_assessed,
-            "not_assessed_reason": part.not_assessed_reason,
-        }
-    return {"recommendation": part.recommendation, "summary": part.summary}
+    return part.overall_values() if kind == "overall" else part.form_values()
 
 
 def status(request, *, kind: str, part, state: str, code: int = 200, **extra) -> HttpResponse:
@@ -138,9 +129,8 @@ def save_note(request: HttpRequest, scorecard: int, pk: int) -> HttpResponse:
                 "state": data["state"] or QuestionNote.State.OPEN,
                 "ticks": data["ticks"],
             }
-            if len(fields["text"]) <= services.NOTE_MAX_CHARS and services.write_part(
-                QuestionNote, scorecard, pk, data["revision"], fields
-            ):
+            # The form has checked the text's length, the state and the ticks.
+            if services.write_part(QuestionNote, scorecard, pk, data["revision"], fields):
                 return saved(request, "note", pk, data["revision"])
     return save_note_checked(request, scorecard, pk)
 

@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from rubrics.views.browse import anchored_scale
+from rubrics.views.browse import scale_rows
 
 from .. import services
 from ..access import get_scorecard_for
@@ -135,19 +135,6 @@ class Parts:
         return next((n for n in self.notes if str(n.pk) == str(pk)), None)
 
 
-def note_values(note: QuestionNote) -> dict[str, Any]:
-    return {"text": note.text, "state": note.state, "ticks": list(note.ticks)}
-
-
-def rating_values(rating: Rating) -> dict[str, Any]:
-    return {
-        "score": rating.score,
-        "evidence": rating.evidence,
-        "not_assessed": rating.not_assessed,
-        "not_assessed_reason": rating.not_assessed_reason,
-    }
-
-
 def load_parts(scorecard: Scorecard) -> Parts:
     """Notes, ratings, the scale and the bars: six queries, whatever their number."""
     loop = scorecard.assignment.interview.application.loop
@@ -161,9 +148,9 @@ def load_parts(scorecard: Scorecard) -> Parts:
     )
     points = list(loop.scale.points.order_by("-value"))
     labels = {p.value: p.label for p in points}
-    bar = loop.bar if loop.bar is not None else next((p.value for p in points if p.meets_bar), None)
+    bar = loop.default_bar(points)
     items = {item.competency_id: item for item in loop.loop_competencies.all()}
-    views = [_note_view(note, notes) for note in notes]
+    views = numbered_notes(notes)
     by_planned = {v.planned.pk: v for v in views}
     for view in views:
         if view.note.backup_for_id and view.note.backup_for_id in by_planned:
@@ -180,32 +167,21 @@ def load_parts(scorecard: Scorecard) -> Parts:
                 bar_label=labels.get(own_bar, ""),
                 critical=bool(item and item.critical),
                 rows=scale_rows(rating.competency, points, own_bar),
-                values=rating_values(rating),
+                values=rating.form_values(),
             )
         )
     return Parts(views, rating_views, bar, labels.get(bar, ""), points)
 
 
-def _note_view(note: QuestionNote, notes: list[QuestionNote]) -> NoteView:
-    number = None
-    if not note.planned.is_backup:
-        asked = [n for n in notes if not n.planned.is_backup]
-        number = asked.index(note) + 1
-    return NoteView(note=note, number=number, values=note_values(note))
-
-
-def scale_rows(competency, points: list, bar: int | None) -> list[dict]:
-    """The loop's scale points, best first, each with the competency's anchor beside it."""
-    on_scale = {p.value for p in points}
-    rows = anchored_scale(competency, points) or [
-        {"value": p.value, "label": p.label, "anchor": ""} for p in points
-    ]
-    definitions = {p.value: p.definition for p in points}
-    return [
-        {**row, "at_bar": row["value"] == bar, "definition": definitions.get(row["value"], "")}
-        for row in rows
-        if row["value"] in on_scale
-    ]
+def numbered_notes(notes: list[QuestionNote]) -> list[NoteView]:
+    """Each note's view, numbered in asking order; a backup has no number (it stands in)."""
+    views, number = [], 0
+    for note in notes:
+        if not note.planned.is_backup:
+            number += 1
+        number_shown = None if note.planned.is_backup else number
+        views.append(NoteView(note=note, number=number_shown, values=note.form_values()))
+    return views
 
 
 # --- Where each missing piece goes --------------------------------------------------
