@@ -38,7 +38,8 @@ class BankUploadForm(forms.Form):
         if upload.size > limit:
             raise forms.ValidationError(
                 f"This file is {filesizeformat(upload.size)}; a bank file may be at most "
-                f"{filesizeformat(limit)}.", code="too_large",
+                f"{filesizeformat(limit)}.",
+                code="too_large",
             )
         try:
             # utf-8-sig: editors on Windows often start UTF-8 files with a BOM.
@@ -57,22 +58,32 @@ def get_bank_for(user, key: str) -> Bank:
 
 
 def _active_count(model) -> Coalesce:
-    rows = (model.objects.active().filter(bank=OuterRef("pk")).order_by()
-            .values("bank").annotate(n=Count("pk")).values("n"))
+    rows = (
+        model.objects.active()
+        .filter(bank=OuterRef("pk"))
+        .order_by()
+        .values("bank")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(rows), 0)
 
 
 def banks_for_list() -> QuerySet[Bank]:
     """Banks with their counts of current questions and competencies, in one query."""
     return Bank.objects.annotate(
-        question_count=_active_count(Question), competency_count=_active_count(Competency),
+        question_count=_active_count(Question),
+        competency_count=_active_count(Competency),
     ).order_by("name", "key")
 
 
-def _render(request: HttpRequest, form: BankUploadForm,
-            report: ImportReport | None = None) -> HttpResponse:
+def _render(
+    request: HttpRequest, form: BankUploadForm, report: ImportReport | None = None
+) -> HttpResponse:
     context = {
-        "banks": banks_for_list(), "form": form, "report": report,
+        "banks": banks_for_list(),
+        "form": form,
+        "report": report,
         "max_bytes": settings.BANK_UPLOAD_MAX_BYTES,
         # After an htmx import that changed something, the table is swapped too.
         "refresh_table": bool(request.htmx and report and report.changed and not report.dry_run),
@@ -94,8 +105,9 @@ def bank_import(request: HttpRequest) -> HttpResponse:
     report = None
     if form.is_valid():
         try:
-            report = import_bank(form.cleaned_data["file"], actor=request.user,
-                                 dry_run=form.cleaned_data["dry_run"])
+            report = import_bank(
+                form.cleaned_data["file"], actor=request.user, dry_run=form.cleaned_data["dry_run"]
+            )
         except BankFileError as exc:
             form.add_error("file", exc.problems)
         else:
@@ -107,6 +119,7 @@ def bank_import(request: HttpRequest) -> HttpResponse:
 def bank_export(request: HttpRequest, key: str) -> HttpResponse:
     bank = get_bank_for(request.user, key)
     return HttpResponse(
-        export_bank(bank), content_type="application/yaml; charset=utf-8",
+        export_bank(bank),
+        content_type="application/yaml; charset=utf-8",
         headers={"Content-Disposition": content_disposition_header(True, f"{bank.key}.yaml")},
     )

@@ -110,9 +110,11 @@ class ImportReport:
             f"{kind} " + ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in data.items() if n)
             for kind, data in self.rows()
         ]
-        head = (f"{self.bank_key}: {t['created']} created, {t['updated']} updated, "
-                f"{t['new_version']} new version{'s' if t['new_version'] != 1 else ''}, "
-                f"{t['unchanged']} unchanged")
+        head = (
+            f"{self.bank_key}: {t['created']} created, {t['updated']} updated, "
+            f"{t['new_version']} new version{'s' if t['new_version'] != 1 else ''}, "
+            f"{t['unchanged']} unchanged"
+        )
         detail = f" ({'; '.join(parts)})" if parts else ""
         tail = " — dry run, nothing written" if self.dry_run else ""
         return head + detail + tail
@@ -123,16 +125,29 @@ class ImportReport:
 
 
 def bank_entry(bank: Bank) -> dict:
-    return {"key": bank.key, "name": bank.name, "version": bank.version,
-            "description": bank.description}
+    return {
+        "key": bank.key,
+        "name": bank.name,
+        "version": bank.version,
+        "description": bank.description,
+    }
 
 
 def scale_entry(scale: RatingScale) -> dict:
     points = sorted(scale.points.all(), key=lambda p: -p.value)
     return {
-        "key": scale.key, "name": scale.name, "description": scale.description,
-        "points": [{"value": p.value, "label": p.label, "definition": p.definition,
-                    "meets_bar": p.meets_bar} for p in points],
+        "key": scale.key,
+        "name": scale.name,
+        "description": scale.description,
+        "points": [
+            {
+                "value": p.value,
+                "label": p.label,
+                "definition": p.definition,
+                "meets_bar": p.meets_bar,
+            }
+            for p in points
+        ],
     }
 
 
@@ -141,9 +156,12 @@ def _anchor_map(anchors) -> dict[int, str]:
 
 
 def competency_entry(competency: Competency) -> dict:
-    return {"key": competency.key, "name": competency.name,
-            "description": competency.description,
-            "anchors": _anchor_map(competency.anchors.all())}
+    return {
+        "key": competency.key,
+        "name": competency.name,
+        "description": competency.description,
+        "anchors": _anchor_map(competency.anchors.all()),
+    }
 
 
 def tag_entry(tag: Tag) -> dict:
@@ -156,23 +174,33 @@ def ladder_entry(ladder: Ladder) -> dict:
     levels = []
     for level in sorted(ladder.levels.all(), key=lambda lv: lv.order):
         expectations = sorted(level.expectations.all(), key=lambda e: dim_order[e.dimension_id])
-        levels.append({
-            "key": level.key, "name": level.name, "summary": level.summary,
-            "litmus": level.litmus,
-            "expectations": {e.dimension.key: e.text for e in expectations},
-            "readiness_signals": list(level.readiness_signals),
-            "anti_patterns": list(level.anti_patterns),
-        })
+        levels.append(
+            {
+                "key": level.key,
+                "name": level.name,
+                "summary": level.summary,
+                "litmus": level.litmus,
+                "expectations": {e.dimension.key: e.text for e in expectations},
+                "readiness_signals": list(level.readiness_signals),
+                "anti_patterns": list(level.anti_patterns),
+            }
+        )
     return {
-        "key": ladder.key, "name": ladder.name, "description": ladder.description,
+        "key": ladder.key,
+        "name": ladder.name,
+        "description": ladder.description,
         "dimensions": [{"key": d.key, "name": d.name} for d in dimensions],
         "levels": levels,
     }
 
 
 def role_entry(role: Role) -> dict:
-    return {"key": role.key, "name": role.name, "description": role.description,
-            "ladder": role.ladder.key}
+    return {
+        "key": role.key,
+        "name": role.name,
+        "description": role.description,
+        "ladder": role.ladder.key,
+    }
 
 
 def question_entry(question: Question) -> dict:
@@ -180,9 +208,13 @@ def question_entry(question: Question) -> dict:
     # written sorted (levels by ladder, then lowest first) so the text is stable.
     levels = sorted(question.levels.all(), key=lambda lv: (lv.ladder.key, lv.order))
     return {
-        "key": question.key, "title": question.title, "prompt": question.prompt,
-        "follow_ups": list(question.follow_ups), "goal": question.goal,
-        "kind": question.kind, "minutes": question.minutes,
+        "key": question.key,
+        "title": question.title,
+        "prompt": question.prompt,
+        "follow_ups": list(question.follow_ups),
+        "goal": question.goal,
+        "kind": question.kind,
+        "minutes": question.minutes,
         "competencies": {
             "primary": question.primary_competency.key,
             "secondary": sorted(c.key for c in question.secondary_competencies.all()),
@@ -226,23 +258,36 @@ def exported_items(bank: Bank) -> dict[str, list]:
     file imports on its own into an empty installation.
     """
     questions = list(
-        Question.objects.active().filter(bank=bank).select_related(
-            "primary_competency", "derived_from",
-        ).prefetch_related("secondary_competencies", "levels__ladder", "tags", "anchors")
+        Question.objects.active()
+        .filter(bank=bank)
+        .select_related(
+            "primary_competency",
+            "derived_from",
+        )
+        .prefetch_related("secondary_competencies", "levels__ladder", "tags", "anchors")
         .order_by("key")
     )
     used = {q.primary_competency.key for q in questions}
     used |= {c.key for q in questions for c in q.secondary_competencies.all()}
     competencies = Competency.objects.current().filter(bank=bank).prefetch_related("anchors")
     return {
-        "scales": list(RatingScale.objects.active().filter(bank=bank)
-                       .prefetch_related("points").order_by("key")),
-        "competencies": [c for c in competencies.order_by("key")
-                         if not c.archived or c.key in used],
-        "tags": sorted({t.key: t for q in questions for t in q.tags.all()}.values(),
-                       key=lambda t: t.key),
-        "ladders": list(bank.ladders.prefetch_related(
-            "dimensions", "levels__expectations__dimension").order_by("key")),
+        "scales": list(
+            RatingScale.objects.active()
+            .filter(bank=bank)
+            .prefetch_related("points")
+            .order_by("key")
+        ),
+        "competencies": [
+            c for c in competencies.order_by("key") if not c.archived or c.key in used
+        ],
+        "tags": sorted(
+            {t.key: t for q in questions for t in q.tags.all()}.values(), key=lambda t: t.key
+        ),
+        "ladders": list(
+            bank.ladders.prefetch_related("dimensions", "levels__expectations__dimension").order_by(
+                "key"
+            )
+        ),
         "roles": list(bank.roles.select_related("ladder").order_by("key")),
         "questions": questions,
     }
@@ -250,8 +295,14 @@ def exported_items(bank: Bank) -> dict[str, list]:
 
 def export_document(bank: Bank) -> dict:
     items = exported_items(bank)
-    serialise = {"scales": scale_entry, "competencies": competency_entry, "tags": tag_entry,
-                 "ladders": ladder_entry, "roles": role_entry, "questions": question_entry}
+    serialise = {
+        "scales": scale_entry,
+        "competencies": competency_entry,
+        "tags": tag_entry,
+        "ladders": ladder_entry,
+        "roles": role_entry,
+        "questions": question_entry,
+    }
     document: dict[str, Any] = {"format": FORMAT, "bank": bank_entry(bank)}
     for section in SECTIONS:
         document[section] = [serialise[section](item) for item in items[section]]
@@ -260,8 +311,14 @@ def export_document(bank: Bank) -> dict:
 
 def export_bank(bank: Bank) -> str:
     """The bank as a YAML bank file: every field, in the documented order."""
-    return yaml.dump(export_document(bank), Dumper=_BankDumper, sort_keys=False,
-                     allow_unicode=True, default_flow_style=False, width=100)
+    return yaml.dump(
+        export_document(bank),
+        Dumper=_BankDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -306,12 +363,35 @@ FIELDS = {
     "tag": ("key", "name"),
     "ladder": ("key", "name", "description", "dimensions", "levels"),
     "dimension": ("key", "name"),
-    "level": ("key", "name", "summary", "litmus", "expectations", "readiness_signals",
-              "anti_patterns"),
+    "level": (
+        "key",
+        "name",
+        "summary",
+        "litmus",
+        "expectations",
+        "readiness_signals",
+        "anti_patterns",
+    ),
     "role": ("key", "name", "description", "ladder"),
-    "question": ("key", "title", "prompt", "follow_ups", "goal", "kind", "minutes",
-                 "competencies", "levels", "tags", "great_signals", "negative_signals",
-                 "checklist", "technologies", "interviewer_notes", "anchors", "derived_from"),
+    "question": (
+        "key",
+        "title",
+        "prompt",
+        "follow_ups",
+        "goal",
+        "kind",
+        "minutes",
+        "competencies",
+        "levels",
+        "tags",
+        "great_signals",
+        "negative_signals",
+        "checklist",
+        "technologies",
+        "interviewer_notes",
+        "anchors",
+        "derived_from",
+    ),
     "question_competencies": ("primary", "secondary"),
 }
 
@@ -343,8 +423,16 @@ class Checker:
             return []
         return [(f"{section}[{i}]", item) for i, item in enumerate(value)]
 
-    def text(self, entry: dict, name: str, path: str, *, required: bool = False,
-             max_length: int | None = None, default: str = "") -> str:
+    def text(
+        self,
+        entry: dict,
+        name: str,
+        path: str,
+        *,
+        required: bool = False,
+        max_length: int | None = None,
+        default: str = "",
+    ) -> str:
         value = entry.get(name)
         where = f"{path}.{name}"
         if value is None:
@@ -363,8 +451,10 @@ class Checker:
     def key(self, entry: dict, name: str, path: str) -> str:
         value = self.text(entry, name, path, required=True)
         if value and not _valid_key(value):
-            self.problem(f"{path}.{name}", f'"{value}" is not a valid key '
-                         "(lower-case letters, digits and hyphens)")
+            self.problem(
+                f"{path}.{name}",
+                f'"{value}" is not a valid key (lower-case letters, digits and hyphens)',
+            )
         return value
 
     def strings(self, entry: dict, name: str, path: str) -> list[str]:
@@ -382,8 +472,9 @@ class Checker:
                 self.problem(f"{path}.{name}[{i}]", f"must be text, got {_type_name(item)}")
         return good
 
-    def keys(self, entry: dict, name: str, path: str, *, levels: bool = False
-             ) -> list[tuple[str, str]]:
+    def keys(
+        self, entry: dict, name: str, path: str, *, levels: bool = False
+    ) -> list[tuple[str, str]]:
         """A list of keys (or "ladder/level" refs), each with its place."""
         seen: set[str] = set()
         result = []
@@ -401,8 +492,15 @@ class Checker:
                 result.append((where, value))
         return result
 
-    def integer(self, entry: dict, name: str, path: str, *, default: int | None = None,
-                bounds: tuple[int, int] | None = None) -> int | None:
+    def integer(
+        self,
+        entry: dict,
+        name: str,
+        path: str,
+        *,
+        default: int | None = None,
+        bounds: tuple[int, int] | None = None,
+    ) -> int | None:
         """A whole number; required when there is no default."""
         value = entry.get(name)
         if value is None:
@@ -448,8 +546,14 @@ class Checker:
 def _type_name(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {bool: "true/false", int: "a number", float: "a number", str: "text",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(value), type(value).__name__)
 
 
 def _is_int(value: Any) -> bool:
@@ -475,10 +579,12 @@ def _read_bank(c: Checker, raw: dict) -> dict:
     elif not isinstance(version, str):
         c.problem("bank.version", f'must be text, got {_type_name(version)} (quote it: "2026.1")')
         version = "1"
-    return {"key": c.key(entry, "key", "bank"),
-            "name": c.text(entry, "name", "bank", required=True, max_length=200),
-            "version": version,
-            "description": c.text(entry, "description", "bank")}
+    return {
+        "key": c.key(entry, "key", "bank"),
+        "name": c.text(entry, "name", "bank", required=True, max_length=200),
+        "version": version,
+        "description": c.text(entry, "description", "bank"),
+    }
 
 
 def _read_scale(c: Checker, raw: dict, path: str) -> dict:
@@ -502,44 +608,62 @@ def _read_scale(c: Checker, raw: dict, path: str) -> dict:
         meets = c.boolean(point, "meets_bar", where)
         if meets:
             bars.append(f"{where}.meets_bar")
-        points.append({"value": value,
-                       "label": c.text(point, "label", where, required=True, max_length=100),
-                       "definition": c.text(point, "definition", where),
-                       "meets_bar": meets})
+        points.append(
+            {
+                "value": value,
+                "label": c.text(point, "label", where, required=True, max_length=100),
+                "definition": c.text(point, "definition", where),
+                "meets_bar": meets,
+            }
+        )
     for where in bars[1:]:
         c.problem(where, "only one point per scale may meet the bar")
     points.sort(key=lambda p: -(p["value"] or 0))
-    return {"key": c.key(raw, "key", path),
-            "name": c.text(raw, "name", path, required=True, max_length=200),
-            "description": c.text(raw, "description", path), "points": points}
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=200),
+        "description": c.text(raw, "description", path),
+        "points": points,
+    }
 
 
 def _read_competency(c: Checker, raw: dict, path: str) -> dict:
-    return {"key": c.key(raw, "key", path),
-            "name": c.text(raw, "name", path, required=True, max_length=200),
-            "description": c.text(raw, "description", path),
-            "anchors": c.anchors(raw, "anchors", path)}
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=200),
+        "description": c.text(raw, "description", path),
+        "anchors": c.anchors(raw, "anchors", path),
+    }
 
 
 def _read_tag(c: Checker, raw: dict, path: str) -> dict:
     key = c.key(raw, "key", path)
-    return {"key": key, "name": c.text(raw, "name", path, max_length=100)
-            or tag_name_from_key(key)}
+    return {"key": key, "name": c.text(raw, "name", path, max_length=100) or tag_name_from_key(key)}
 
 
 def _read_ladder(c: Checker, raw: dict, path: str) -> dict:
     dimensions = _read_keyed_list(c, raw, "dimensions", path, "dimension", _read_dimension)
     dim_keys = [d["key"] for d in dimensions]
-    levels = _read_keyed_list(c, raw, "levels", path, "level",
-                              lambda c, r, p: _read_level(c, r, p, dim_keys, raw.get("key")))
-    return {"key": c.key(raw, "key", path),
-            "name": c.text(raw, "name", path, required=True, max_length=200),
-            "description": c.text(raw, "description", path),
-            "dimensions": dimensions, "levels": levels}
+    levels = _read_keyed_list(
+        c,
+        raw,
+        "levels",
+        path,
+        "level",
+        lambda c, r, p: _read_level(c, r, p, dim_keys, raw.get("key")),
+    )
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=200),
+        "description": c.text(raw, "description", path),
+        "dimensions": dimensions,
+        "levels": levels,
+    }
 
 
-def _read_keyed_list(c: Checker, raw: dict, name: str, path: str, kind: str,
-                     read: Callable) -> list[dict]:
+def _read_keyed_list(
+    c: Checker, raw: dict, name: str, path: str, kind: str, read: Callable
+) -> list[dict]:
     value = raw.get(name)
     if value is None:
         return []
@@ -563,8 +687,10 @@ def _read_keyed_list(c: Checker, raw: dict, name: str, path: str, kind: str,
 
 
 def _read_dimension(c: Checker, raw: dict, path: str) -> dict:
-    return {"key": c.key(raw, "key", path),
-            "name": c.text(raw, "name", path, required=True, max_length=100)}
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=100),
+    }
 
 
 def _read_level(c: Checker, raw: dict, path: str, dim_keys: list[str], ladder: Any) -> dict:
@@ -581,20 +707,24 @@ def _read_level(c: Checker, raw: dict, path: str, dim_keys: list[str], ladder: A
             c.problem(where, "must be non-empty text")
         else:
             expectations[dim] = text
-    return {"key": c.key(raw, "key", path),
-            "name": c.text(raw, "name", path, required=True, max_length=100),
-            "summary": c.text(raw, "summary", path),
-            "litmus": c.text(raw, "litmus", path),
-            "expectations": {d: expectations[d] for d in dim_keys if d in expectations},
-            "readiness_signals": c.strings(raw, "readiness_signals", path),
-            "anti_patterns": c.strings(raw, "anti_patterns", path)}
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=100),
+        "summary": c.text(raw, "summary", path),
+        "litmus": c.text(raw, "litmus", path),
+        "expectations": {d: expectations[d] for d in dim_keys if d in expectations},
+        "readiness_signals": c.strings(raw, "readiness_signals", path),
+        "anti_patterns": c.strings(raw, "anti_patterns", path),
+    }
 
 
 def _read_role(c: Checker, raw: dict, path: str) -> dict:
-    return {"key": c.key(raw, "key", path),
-            "name": c.text(raw, "name", path, required=True, max_length=200),
-            "description": c.text(raw, "description", path),
-            "ladder": c.key(raw, "ladder", path)}
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=200),
+        "description": c.text(raw, "description", path),
+        "ladder": c.key(raw, "ladder", path),
+    }
 
 
 def _read_question(c: Checker, raw: dict, path: str) -> dict:
@@ -616,8 +746,7 @@ def _read_question(c: Checker, raw: dict, path: str) -> dict:
         "kind": kind,
         "minutes": c.integer(raw, "minutes", path, default=10, bounds=MINUTES_RANGE),
         "competencies": {
-            "primary": c.key(comps, "primary", f"{path}.competencies")
-            if comps is not None else "",
+            "primary": c.key(comps, "primary", f"{path}.competencies") if comps is not None else "",
             "secondary": c.keys(comps or {}, "secondary", f"{path}.competencies"),
         },
         "levels": c.keys(raw, "levels", path, levels=True),
@@ -632,9 +761,14 @@ def _read_question(c: Checker, raw: dict, path: str) -> dict:
     }
 
 
-READERS = {"scales": ("scale", _read_scale), "competencies": ("competency", _read_competency),
-           "tags": ("tag", _read_tag), "ladders": ("ladder", _read_ladder),
-           "roles": ("role", _read_role), "questions": ("question", _read_question)}
+READERS = {
+    "scales": ("scale", _read_scale),
+    "competencies": ("competency", _read_competency),
+    "tags": ("tag", _read_tag),
+    "ladders": ("ladder", _read_ladder),
+    "roles": ("role", _read_role),
+    "questions": ("question", _read_question),
+}
 
 
 def _read_sections(c: Checker, raw: dict) -> tuple[dict, dict[str, list[tuple[str, dict]]]]:
@@ -668,15 +802,16 @@ class Resolver:
         self.file = {s: {e["key"]: e for _, e in entries} for s, entries in sections.items()}
 
     def competency(self, key: str) -> bool:
-        return key in self.file["competencies"] or Competency.objects.current().filter(
-            key=key).exists()
+        return (
+            key in self.file["competencies"]
+            or Competency.objects.current().filter(key=key).exists()
+        )
 
     def ladder(self, key: str) -> bool:
         return key in self.file["ladders"] or Ladder.objects.filter(key=key).exists()
 
     def question(self, key: str) -> bool:
-        return key in self.file["questions"] or Question.objects.current().filter(
-            key=key).exists()
+        return key in self.file["questions"] or Question.objects.current().filter(key=key).exists()
 
     def level_order(self, ref: str) -> tuple[str, int] | None:
         """(ladder key, position) of a "ladder/level" reference, or None if unknown."""
@@ -684,8 +819,11 @@ class Resolver:
         if ladder_key in self.file["ladders"]:
             keys = [lv["key"] for lv in self.file["ladders"][ladder_key]["levels"]]
             return (ladder_key, keys.index(level_key)) if level_key in keys else None
-        order = Level.objects.filter(ladder__key=ladder_key, key=level_key).values_list(
-            "order", flat=True).first()
+        order = (
+            Level.objects.filter(ladder__key=ladder_key, key=level_key)
+            .values_list("order", flat=True)
+            .first()
+        )
         return None if order is None else (ladder_key, order)
 
     def point_values(self) -> tuple[set[int], str]:
@@ -693,8 +831,7 @@ class Resolver:
         if self.file["scales"]:
             values = {p["value"] for s in self.file["scales"].values() for p in s["points"]}
             return values, "any scale of this bank"
-        values = set(ScalePoint.objects.filter(scale__current=True).values_list("value",
-                                                                                 flat=True))
+        values = set(ScalePoint.objects.filter(scale__current=True).values_list("value", flat=True))
         return values, "any installed scale"
 
 
@@ -743,8 +880,13 @@ def _resolve_levels(c: Checker, refs: list[tuple[str, str]], resolver: Resolver)
     return [ref for _, ref in sorted(found)]
 
 
-OWNED = {"scales": RatingScale, "competencies": Competency, "ladders": Ladder,
-         "roles": Role, "questions": Question}
+OWNED = {
+    "scales": RatingScale,
+    "competencies": Competency,
+    "ladders": Ladder,
+    "roles": Role,
+    "questions": Question,
+}
 
 
 def _check_ownership(c: Checker, bank_key: str, sections: dict) -> None:
@@ -757,8 +899,10 @@ def _check_ownership(c: Checker, bank_key: str, sections: dict) -> None:
         if hasattr(model, "current"):
             rows = rows.filter(current=True)
         for key, owner in rows.values_list("key", "bank__key"):
-            c.problem(f"{keys[key]}.key", f'"{key}" is defined by bank "{owner}"; '
-                      "reference it by key instead")
+            c.problem(
+                f"{keys[key]}.key",
+                f'"{key}" is defined by bank "{owner}"; reference it by key instead',
+            )
 
 
 def _check_level_removals(c: Checker, sections: dict) -> None:
@@ -767,8 +911,11 @@ def _check_level_removals(c: Checker, sections: dict) -> None:
         kept = [lv["key"] for lv in ladder["levels"]]
         gone = Level.objects.filter(ladder__key=ladder["key"]).exclude(key__in=kept)
         for level in gone.filter(questions__locked=True).distinct():
-            c.problem(f"{path}.levels", f'level "{level.key}" is used by a question of a '
-                      "published loop and cannot be removed")
+            c.problem(
+                f"{path}.levels",
+                f'level "{level.key}" is used by a question of a '
+                "published loop and cannot be removed",
+            )
 
 
 def _check_references(c: Checker, bank_key: str, sections: dict) -> None:
@@ -892,7 +1039,8 @@ def _apply_scale(scale: RatingScale, entry: dict) -> None:
     scale.points.exclude(value__in=wanted).delete()
     # One meets_bar per scale is a constraint checked row by row: clear before setting.
     scale.points.filter(meets_bar=True).exclude(
-        value__in=[v for v, p in wanted.items() if p["meets_bar"]]).update(meets_bar=False)
+        value__in=[v for v, p in wanted.items() if p["meets_bar"]]
+    ).update(meets_bar=False)
     existing = {p.value: p for p in scale.points.all()}
     for value, p in wanted.items():
         point = existing.get(value) or ScalePoint(scale=scale, value=value)
@@ -927,14 +1075,17 @@ def _apply_question(question: Question, entry: dict) -> None:
     for name in Question.TEXT_FIELDS:
         setattr(question, name, entry[name])
     question.primary_competency = Competency.objects.current().get(
-        key=entry["competencies"]["primary"])
+        key=entry["competencies"]["primary"]
+    )
     derived = entry["derived_from"]
     # A question derived from one later in the file is linked once that one exists.
-    question.derived_from = Question.objects.current().filter(key=derived).first() \
-        if derived else None
+    question.derived_from = (
+        Question.objects.current().filter(key=derived).first() if derived else None
+    )
     question.save()
     question.secondary_competencies.set(
-        Competency.objects.current().filter(key__in=entry["competencies"]["secondary"]))
+        Competency.objects.current().filter(key__in=entry["competencies"]["secondary"])
+    )
     question.levels.set(_levels(entry["levels"]))
     question.tags.set(Tag.objects.filter(key__in=entry["tags"]))
     _sync_anchors(question, QuestionAnchor, "question", entry["anchors"])
@@ -945,8 +1096,7 @@ APPLY = {RatingScale: _apply_scale, Competency: _apply_competency, Question: _ap
 
 def _levels(refs: list[str]) -> list[Level]:
     wanted = {tuple(ref.split("/", 1)) for ref in refs}
-    levels = Level.objects.filter(ladder__key__in={lk for lk, _ in wanted}).select_related(
-        "ladder")
+    levels = Level.objects.filter(ladder__key__in={lk for lk, _ in wanted}).select_related("ladder")
     return [lv for lv in levels if (lv.ladder.key, lv.key) in wanted]
 
 
@@ -964,8 +1114,9 @@ def _import_questions(entries: list[dict], bank: Bank, report: ImportReport) -> 
 
 
 def _import_tags(data: BankData, report: ImportReport) -> None:
-    existing = {t.key: t for t in Tag.objects.filter(
-        key__in=[t["key"] for t in data.tags] + data.used_tags)}
+    existing = {
+        t.key: t for t in Tag.objects.filter(key__in=[t["key"] for t in data.tags] + data.used_tags)
+    }
     for entry in data.tags:
         tag = existing.get(entry["key"])
         if tag is None:
@@ -995,8 +1146,9 @@ def _import_ladder(entry: dict, bank: Bank, report: ImportReport) -> None:
         ladder = Ladder(key=entry["key"], bank=bank)
     ladder.name, ladder.description = entry["name"], entry["description"]
     ladder.save()
-    dimensions = _sync_ordered(ladder, LadderDimension, entry["dimensions"],
-                               lambda row, e: setattr(row, "name", e["name"]))
+    dimensions = _sync_ordered(
+        ladder, LadderDimension, entry["dimensions"], lambda row, e: setattr(row, "name", e["name"])
+    )
     levels = _sync_ordered(ladder, Level, entry["levels"], _set_level_fields)
     for level_entry in entry["levels"]:
         _sync_expectations(levels[level_entry["key"]], dimensions, level_entry["expectations"])
@@ -1013,9 +1165,12 @@ def _sync_ordered(ladder: Ladder, model, entries: list[dict], set_fields: Callab
     try:
         rows.exclude(key__in=[e["key"] for e in entries]).delete()
     except (ProtectedError, RestrictedError) as exc:
-        raise BankFileError([f'ladders "{ladder.key}": cannot remove a '
-                             f"{model._meta.verbose_name} that is still used ({exc.args[0]})"]
-                            ) from exc
+        raise BankFileError(
+            [
+                f'ladders "{ladder.key}": cannot remove a '
+                f"{model._meta.verbose_name} that is still used ({exc.args[0]})"
+            ]
+        ) from exc
     existing = {row.key: row for row in rows}
     # (ladder, order) is unique and checked row by row: move every existing row past
     # the highest position first, so renumbering never collides.

@@ -54,7 +54,7 @@ class ScaleForm(forms.ModelForm):
         labels = {"key": "Key"}
         help_texts = {
             "key": "Letters, digits, hyphens; how bank files and loops name the scale. "
-                   "It cannot change later.",
+            "It cannot change later.",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -69,8 +69,11 @@ class ScaleForm(forms.ModelForm):
     def clean_key(self) -> str:
         key = self.cleaned_data["key"]
         if RatingScale.objects.filter(key=key).exists():
-            raise ValidationError("A scale with the key “%(key)s” already exists; choose another.",
-                                  code="duplicate", params={"key": key})
+            raise ValidationError(
+                "A scale with the key “%(key)s” already exists; choose another.",
+                code="duplicate",
+                params={"key": key},
+            )
         return key
 
 
@@ -100,18 +103,26 @@ class RowSetFormSet(BaseInlineFormSet):
 
     def kept_forms(self) -> list[forms.Form]:
         """Rows that will exist after saving: stored ones not deleted, and filled-in new ones."""
-        return [form for form in self.forms
-                if not self._should_delete_form(form)
-                and (form.instance.pk is not None or form.has_changed())]
+        return [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form)
+            and (form.instance.pk is not None or form.has_changed())
+        ]
 
     def deleted_pks(self) -> list[int]:
-        return [form.instance.pk for form in self.initial_forms
-                if form.instance.pk is not None and self._should_delete_form(form)]
+        return [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk is not None and self._should_delete_form(form)
+        ]
 
     def rows(self, fields) -> list[dict]:
         """The kept rows as plain data with their stored pk (None for new rows)."""
-        return [{"pk": form.instance.pk, **{name: form.cleaned_data[name] for name in fields}}
-                for form in self.kept_forms()]
+        return [
+            {"pk": form.instance.pk, **{name: form.cleaned_data[name] for name in fields}}
+            for form in self.kept_forms()
+        ]
 
     def validate_unique(self) -> None:
         """Replaced by the per-row messages of clean()."""
@@ -131,8 +142,9 @@ class RowSetFormSet(BaseInlineFormSet):
 
 class ScalePointFormSet(RowSetFormSet):
     def clean(self) -> None:
-        self.flag_duplicates("value", "Another point also has the value %(value)s; "
-                                      "each point needs its own value.")
+        self.flag_duplicates(
+            "value", "Another point also has the value %(value)s; each point needs its own value."
+        )
         meeting = [f for f in self.kept_forms() if f.cleaned_data.get("meets_bar")]
         if len(meeting) > 1:
             for form in meeting:
@@ -146,8 +158,13 @@ class ScalePointFormSet(RowSetFormSet):
 
 def point_formset_class(*, extra: int) -> type[ScalePointFormSet]:
     return inlineformset_factory(
-        RatingScale, ScalePoint, form=ScalePointForm, formset=ScalePointFormSet,
-        extra=extra, can_delete=True, can_delete_extra=False,
+        RatingScale,
+        ScalePoint,
+        form=ScalePointForm,
+        formset=ScalePointFormSet,
+        extra=extra,
+        can_delete=True,
+        can_delete_extra=False,
     )
 
 
@@ -159,10 +176,11 @@ class LadderForm(forms.ModelForm):
         fields = ["key", "name", "description", "bank"]
         help_texts = {
             "key": "Letters, digits, hyphens; how bank files name the ladder. "
-                   "It cannot change later.",
+            "It cannot change later.",
         }
-        error_messages = {"key": {"unique": "A ladder with this key already exists; "
-                                            "choose another."}}
+        error_messages = {
+            "key": {"unique": "A ladder with this key already exists; choose another."}
+        }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -190,41 +208,50 @@ class DimensionFormSet(RowSetFormSet):
 
 def dimension_formset_class(*, extra: int) -> type[DimensionFormSet]:
     return inlineformset_factory(
-        Ladder, LadderDimension, form=DimensionForm, formset=DimensionFormSet,
-        extra=extra, can_delete=True, can_delete_extra=False,
+        Ladder,
+        LadderDimension,
+        form=DimensionForm,
+        formset=DimensionFormSet,
+        extra=extra,
+        can_delete=True,
+        can_delete_extra=False,
     )
 
 
 class LevelForm(forms.ModelForm):
     """A level, with one expectation per dimension of its ladder and one-per-line lists."""
 
-    readiness_signals = LinesField(label="Ready for this level when",
-                                   help_text="One signal per line.")
-    anti_patterns = LinesField(label="What holds people back",
-                               help_text="One per line.")
+    readiness_signals = LinesField(
+        label="Ready for this level when", help_text="One signal per line."
+    )
+    anti_patterns = LinesField(label="What holds people back", help_text="One per line.")
 
     class Meta:
         model = Level
-        fields = ["key", "name", "order", "summary", "litmus",
-                  "readiness_signals", "anti_patterns"]
+        fields = ["key", "name", "order", "summary", "litmus", "readiness_signals", "anti_patterns"]
         labels = {"litmus": "Litmus test"}
         # One line each, so the three inputs of the first row line up.
-        help_texts = {"key": "Letters, digits, hyphens.", "name": "As the ladder shows it.",
-                      "order": "Lowest first."}
+        help_texts = {
+            "key": "Letters, digits, hyphens.",
+            "name": "As the ladder shows it.",
+            "order": "Lowest first.",
+        }
         widgets = {
             "order": forms.NumberInput(attrs={"class": "input-narrow"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "litmus": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, ladder: Ladder, dimensions, expectations: dict[int, str],
-                 **kwargs) -> None:
+    def __init__(
+        self, *args, ladder: Ladder, dimensions, expectations: dict[int, str], **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.ladder = ladder
         self.dimensions = list(dimensions)
         for dimension in self.dimensions:
             self.fields[self.expectation_field(dimension)] = forms.CharField(
-                label=dimension.name, required=False,
+                label=dimension.name,
+                required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=expectations.get(dimension.pk, ""),
             )
@@ -237,29 +264,41 @@ class LevelForm(forms.ModelForm):
         return [self[self.expectation_field(d)] for d in self.dimensions]
 
     def _taken(self, **lookup) -> bool:
-        return Level.objects.filter(ladder=self.ladder, **lookup).exclude(
-            pk=self.instance.pk).exists()
+        return (
+            Level.objects.filter(ladder=self.ladder, **lookup).exclude(pk=self.instance.pk).exists()
+        )
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"]
         if self._taken(key=key):
-            raise ValidationError("This ladder already has a level with the key “%(key)s”.",
-                                  code="duplicate", params={"key": key})
+            raise ValidationError(
+                "This ladder already has a level with the key “%(key)s”.",
+                code="duplicate",
+                params={"key": key},
+            )
         return key
 
     def clean_order(self) -> int:
         order = self.cleaned_data["order"]
         if self._taken(order=order):
-            raise ValidationError("Another level of this ladder is already at position "
-                                  "%(order)s.", code="duplicate", params={"order": order})
+            raise ValidationError(
+                "Another level of this ladder is already at position %(order)s.",
+                code="duplicate",
+                params={"order": order},
+            )
         return order
 
     def level_fields(self, *, changed_only: bool = False) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields
-                if not changed_only or name in self.changed_data}
+        return {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if not changed_only or name in self.changed_data
+        }
 
     def expectations(self, *, changed_only: bool = False) -> dict[int, str]:
         """Each dimension's expectation text by dimension pk (blank means none)."""
-        return {d.pk: self.cleaned_data[self.expectation_field(d)].strip()
-                for d in self.dimensions
-                if not changed_only or self.expectation_field(d) in self.changed_data}
+        return {
+            d.pk: self.cleaned_data[self.expectation_field(d)].strip()
+            for d in self.dimensions
+            if not changed_only or self.expectation_field(d) in self.changed_data
+        }

@@ -31,8 +31,9 @@ def create_scale(*, by, fields: dict, points: list[dict]) -> RatingScale:
 
 
 @transaction.atomic
-def edit_scale(scale: RatingScale, *, by, changes: dict, points: list[dict],
-               deleted: Iterable[int] = ()) -> RatingScale:
+def edit_scale(
+    scale: RatingScale, *, by, changes: dict, points: list[dict], deleted: Iterable[int] = ()
+) -> RatingScale:
     """Apply an edit to a scale and return the row that now holds it.
 
     A scale pinned by a published loop stays as it is: the edit lands on a new
@@ -51,11 +52,24 @@ def edit_scale(scale: RatingScale, *, by, changes: dict, points: list[dict],
     target.save()
     _save_points(target, points, deleted)
     if target.pk == scale.pk:
-        record(by, "scale.updated", target, key=target.key, version=target.version,
-               fields=sorted(changes))
+        record(
+            by,
+            "scale.updated",
+            target,
+            key=target.key,
+            version=target.version,
+            fields=sorted(changes),
+        )
     else:
-        record(by, "scale.versioned", target, key=target.key, version=target.version,
-               previous_version=scale.version, fields=sorted(changes))
+        record(
+            by,
+            "scale.versioned",
+            target,
+            key=target.key,
+            version=target.version,
+            previous_version=scale.version,
+            fields=sorted(changes),
+        )
     return target
 
 
@@ -64,26 +78,30 @@ def toggle_scale_archived(scale: RatingScale, *, by) -> RatingScale:
     """Archive an active scale or bring an archived one back (allowed even when pinned)."""
     scale.archived = not scale.archived
     scale.save(update_fields=["archived", "updated_at"])
-    record(by, "scale.archived" if scale.archived else "scale.unarchived", scale,
-           key=scale.key, version=scale.version)
+    record(
+        by,
+        "scale.archived" if scale.archived else "scale.unarchived",
+        scale,
+        key=scale.key,
+        version=scale.version,
+    )
     return scale
 
 
 def _copied_point_pks(original: RatingScale, copy: RatingScale) -> dict[int, int]:
     """Map the original's point pks to the copy's: values are unique within a scale."""
     copy_by_value = dict(copy.points.values_list("value", "pk"))
-    return {pk: copy_by_value[value]
-            for pk, value in original.points.values_list("pk", "value")}
+    return {pk: copy_by_value[value] for pk, value in original.points.values_list("pk", "value")}
 
 
 def _save_points(scale: RatingScale, rows: list[dict], deleted: Iterable[int]) -> None:
     ScalePoint.objects.filter(scale=scale, pk__in=list(deleted)).delete()
     kept = [row["pk"] for row in rows if row["pk"]]
     ScalePoint.objects.filter(scale=scale, pk__in=kept).update(
-        value=PARKED_VALUE_BASE - F("pk"), meets_bar=False)
+        value=PARKED_VALUE_BASE - F("pk"), meets_bar=False
+    )
     for row in rows:
-        point = ScalePoint(pk=row["pk"], scale=scale,
-                           **{name: row[name] for name in POINT_FIELDS})
+        point = ScalePoint(pk=row["pk"], scale=scale, **{name: row[name] for name in POINT_FIELDS})
         point.save(force_update=bool(row["pk"]), force_insert=not row["pk"])
 
 
@@ -96,16 +114,24 @@ def create_ladder(*, by, fields: dict, dimensions: list[dict]) -> Ladder:
 
 
 @transaction.atomic
-def edit_ladder(ladder: Ladder, *, by, changes: dict, dimensions: list[dict],
-                deleted: Iterable[int] = ()) -> Ladder:
+def edit_ladder(
+    ladder: Ladder, *, by, changes: dict, dimensions: list[dict], deleted: Iterable[int] = ()
+) -> Ladder:
     """Change a ladder and its dimensions; deleting a dimension deletes its expectations."""
     for name, value in changes.items():
         setattr(ladder, name, value)
     ladder.save()
     deleted = list(deleted)
     _save_dimensions(ladder, dimensions, deleted)
-    record(by, "ladder.updated", ladder, key=ladder.key, fields=sorted(changes),
-           dimensions=len(dimensions), deleted_dimensions=len(deleted))
+    record(
+        by,
+        "ladder.updated",
+        ladder,
+        key=ladder.key,
+        fields=sorted(changes),
+        dimensions=len(dimensions),
+        deleted_dimensions=len(deleted),
+    )
     return ladder
 
 
@@ -117,14 +143,16 @@ def _save_dimensions(ladder: Ladder, rows: list[dict], deleted: Iterable[int]) -
         key=Concat(Value("parked-"), Cast("pk", output_field=CharField())),
     )
     for row in rows:
-        dimension = LadderDimension(pk=row["pk"], ladder=ladder,
-                                    **{name: row[name] for name in DIMENSION_FIELDS})
+        dimension = LadderDimension(
+            pk=row["pk"], ladder=ladder, **{name: row[name] for name in DIMENSION_FIELDS}
+        )
         dimension.save(force_update=bool(row["pk"]), force_insert=not row["pk"])
 
 
 @transaction.atomic
-def save_level(ladder: Ladder, level: Level | None, *, by, fields: dict,
-               expectations: dict[int, str]) -> Level:
+def save_level(
+    ladder: Ladder, level: Level | None, *, by, fields: dict, expectations: dict[int, str]
+) -> Level:
     """Create (level=None) or change a level and its expectations, keyed by dimension pk.
 
     Only the given fields and expectations change; a blank expectation removes
@@ -138,10 +166,17 @@ def save_level(ladder: Ladder, level: Level | None, *, by, fields: dict,
     for dimension_pk, text in expectations.items():
         if text:
             LevelExpectation.objects.update_or_create(
-                level=level, dimension_id=dimension_pk, defaults={"text": text})
+                level=level, dimension_id=dimension_pk, defaults={"text": text}
+            )
         else:
             LevelExpectation.objects.filter(level=level, dimension_id=dimension_pk).delete()
-    record(by, "level.created" if created else "level.updated", level,
-           ladder=ladder.key, key=level.key, fields=sorted(fields),
-           expectations=sorted(expectations))
+    record(
+        by,
+        "level.created" if created else "level.updated",
+        level,
+        ladder=ladder.key,
+        key=level.key,
+        fields=sorted(fields),
+        expectations=sorted(expectations),
+    )
     return level

@@ -19,13 +19,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("key", nargs="?", help="the key of the bank to export")
         parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
-        parser.add_argument("--all", action="store_true", dest="all_banks",
-                            help="export every bank")
-        parser.add_argument("--dir", metavar="DIR", dest="directory",
-                            help="with --all: one KEY.yaml per bank")
+        parser.add_argument(
+            "--all", action="store_true", dest="all_banks", help="export every bank"
+        )
+        parser.add_argument(
+            "--dir", metavar="DIR", dest="directory", help="with --all: one KEY.yaml per bank"
+        )
 
-    def handle(self, *args, key: str | None, output: str | None, all_banks: bool,
-               directory: str | None, **options) -> None:
+    def handle(
+        self,
+        *args,
+        key: str | None,
+        output: str | None,
+        all_banks: bool,
+        directory: str | None,
+        **options,
+    ) -> None:
         if all_banks:
             if key or output:
                 raise CommandError("Give either a bank KEY or --all, not both.")

@@ -20,8 +20,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE", help="bank files, in order")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="validate and report what would change, without writing")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="validate and report what would change, without writing",
+        )
 
     def handle(self, *args, files: list[str], dry_run: bool, **options) -> None:
         # Files are imported in the order given, so a later file may reference
@@ -32,8 +35,10 @@ class Command(BaseCommand):
             bad = [path for path in files if not self._import_one(path, dry_run)]
             transaction.set_rollback(dry_run)
         if bad:
-            raise CommandError(f"{len(bad)} of {len(files)} file(s) had problems and "
-                               f"were not imported: {', '.join(bad)}")
+            raise CommandError(
+                f"{len(bad)} of {len(files)} file(s) had problems and "
+                f"were not imported: {', '.join(bad)}"
+            )
 
     def _import_one(self, path: str, dry_run: bool) -> bool:
         try:
