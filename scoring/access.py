@@ -95,6 +95,11 @@ def _own_part(user, part):
     return part
 
 
+def may_decide(user, application) -> bool:
+    """The committee and recruiters decide (and read the application's audit trail)."""
+    return is_recruiter(user) or is_committee_member(user, application)
+
+
 def get_application_for_review(user, pk: int, *, decide: bool = False):
     """An application's committee view: its committee and recruiters, and peers who may read.
 
@@ -108,7 +113,7 @@ def get_application_for_review(user, pk: int, *, decide: bool = False):
     application = get_application_for(user, pk)
     if awaiting_own_review(user, application):
         raise PermissionDenied("Submit your own scorecard for this candidate first.")
-    if is_recruiter(user) or is_committee_member(user, application):
+    if may_decide(user, application):
         return application
     if not decide and application.loop.peers_may_read and own_submitted(user, application):
         return application

@@ -9,22 +9,20 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.permissions import is_recruiter
-from candidates.access import is_committee_member
 from candidates.models import Application
 from rubrics.models import Level
 
 from .. import services
-from ..access import get_application_for_review
+from ..access import get_application_for_review, may_decide
 from ..aggregate import RECOMMENDATIONS
 from ..committee import application_audit, committee_data
 from ..models import Decision, Recommendation
+from .pipeline import render_screen
 
 TEMPLATE = "scoring/committee.html"
 
@@ -67,7 +65,7 @@ def decision_form(application: Application, data, levels) -> DecisionForm:
 def page_context(request: HttpRequest, application: Application, form=None) -> dict:
     """Everything the page shows; the same fixed number of queries however many scorecards."""
     data = committee_data(application)
-    may_decide = is_recruiter(request.user) or is_committee_member(request.user, application)
+    decides = may_decide(request.user, application)
     names = dict(Recommendation.choices)
     return {
         "application": application,
@@ -80,20 +78,15 @@ def page_context(request: HttpRequest, application: Application, form=None) -> d
             for value in reversed(RECOMMENDATIONS)
         ],
         "cards": [(card, names.get(card.row.recommendation, "")) for card in data.cards],
-        "may_decide": may_decide,
+        "may_decide": decides,
         "form": form or decision_form(application, None, data.levels.choices),
-        "audit": application_audit(application) if may_decide else [],
+        "audit": application_audit(application) if decides else [],
     }
 
 
 def render_page(request: HttpRequest, application, form=None, *, status: int = 200):
     context = page_context(request, application, form)
-    fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(
-        request, f"{TEMPLATE}#committee-decision" if fragment else TEMPLATE, context, status=status
-    )
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return render_screen(request, TEMPLATE, "committee-decision", context, status=status)
 
 
 @require_GET

@@ -49,10 +49,14 @@ def get_pipeline_loop_for(user, pk: int) -> Loop:
     return get_object_or_404(Loop.objects.select_related("role", "level__ladder"), pk=pk)
 
 
-def render_screen(request: HttpRequest, template: str, partial: str, context: dict):
-    """The full page, or only the results when htmx asks (not on a history restore)."""
+def render_screen(
+    request: HttpRequest, template: str, partial: str, context: dict, *, status: int = 200
+):
+    """The full page, or only the partial when htmx asks (not on a history restore)."""
     fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(request, f"{template}#{partial}" if fragment else template, context)
+    response = render(
+        request, f"{template}#{partial}" if fragment else template, context, status=status
+    )
     patch_vary_headers(response, ("HX-Request",))
     return response
 
