@@ -62,8 +62,12 @@ def competency_specs(loop: Loop, points: list[ScalePoint]) -> list[aggregate.Com
     rows = list(
         LoopCompetency.objects.filter(loop=loop).select_related("competency").order_by("order")
     )
+    return specs_for(rows, loop.default_bar(points))
+
+
+def specs_for(rows: list[LoopCompetency], default: int | None) -> list[aggregate.CompetencySpec]:
+    """competency_specs from loop competencies already loaded (the packet has them)."""
     weighted = any(lc.weight is not None for lc in rows)
-    default = loop.default_bar(points)
     return [
         aggregate.CompetencySpec(
             competency_id=lc.competency_id,

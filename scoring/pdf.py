@@ -36,6 +36,7 @@ from rubrics.views.browse import scale_rows
 
 from . import aggregate
 from .charts import CompetencyDotsChart, competency_dots_chart
+from .committee import specs_for
 from .models import Amendment, Decision, QuestionNote, Rating, Recommendation, Scorecard
 
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
@@ -233,16 +234,8 @@ def packet_context(application: Application) -> dict[str, Any]:
     )
     labels = {p.value: p.label for p in points}
     cards = _load_cards(application, assignments, scales, labels)
-    specs = [
-        aggregate.CompetencySpec(
-            competency_id=lc.competency_id,
-            name=lc.competency.name,
-            bar=lc.bar if lc.bar is not None else loop_bar,
-            critical=lc.critical,
-            weight=lc.weight,
-        )
-        for lc in loop_competencies
-    ]
+    # The committee page's specs, so both weigh and bar the competencies alike.
+    specs = specs_for(loop_competencies, loop_bar)
     summary = aggregate.aggregate_application(
         specs, _scorecard_rows(assignments), _rating_rows(cards)
     )
@@ -450,13 +443,17 @@ def _chart(summary: aggregate.ApplicationAggregate, points) -> CompetencyDotsCha
 
 
 def _levels(level: Level) -> dict[str, Any]:
-    """The loop's level with the levels just below and above, and their expectations."""
-    neighbours = (level.order - 1, level.order + 1)
-    levels = list(
-        Level.objects.filter(ladder=level.ladder_id, order__range=neighbours)
+    """The loop's level with the levels just below and above, and their expectations.
+
+    Neighbours by position on the ladder, not by order number (orders may have gaps).
+    """
+    ladder = list(
+        Level.objects.filter(ladder=level.ladder_id)
         .prefetch_related("expectations__dimension")
         .order_by("order")
     )
+    at = next((i for i, lv in enumerate(ladder) if lv.pk == level.pk), 0)
+    levels = ladder[max(0, at - 1) : at + 2]
     dimensions: dict[int, dict] = {}
     for lv in levels:
         for expectation in lv.expectations.all():

@@ -296,3 +296,37 @@ def test_a_backup_and_a_competency_not_assessed_show_what_happened_and_why(panel
     assert "Outage you owned replaced by a backup" in text
     assert "Systems design not assessed" in text
     assert "Out of time, dee" in text
+
+
+def test_the_packet_weighs_competencies_as_the_committee_page_does(panel):
+    """One competency weighted, the other left empty (counts 1): the same formula in both."""
+    from interviews.models import LoopCompetency
+    from scoring.committee import committee_data
+
+    application = panel[0]
+    LoopCompetency.objects.filter(loop=application.loop, competency__name="Ownership").update(
+        weight=2
+    )
+
+    packet = pdf.packet_context(application)["aggregate"].weighted
+    page = committee_data(application).aggregate.weighted
+
+    assert packet is not None and page is not None
+    assert packet.formula == page.formula
+    assert "2×" in packet.formula and "1×" in packet.formula
+
+
+def test_the_levels_beside_the_loops_are_found_even_with_gaps_in_their_order(panel):
+    from django.db.models import F
+
+    from rubrics.models import Level
+
+    application = panel[0]
+    level = application.loop.level
+    Level.objects.filter(ladder=level.ladder_id).update(order=F("order") * 10)
+
+    shown = pdf.packet_context(application)["levels"]["levels"]
+
+    ladder = list(Level.objects.filter(ladder=level.ladder_id).order_by("order"))
+    at = ladder.index(level)
+    assert shown == ladder[max(0, at - 1) : at + 2] and len(shown) >= 2
