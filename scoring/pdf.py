@@ -36,7 +36,7 @@ from rubrics.views.browse import scale_rows
 
 from . import aggregate
 from .charts import CompetencyDotsChart, competency_dots_chart
-from .committee import specs_for
+from .committee import application_scorecards, specs_for
 from .models import Amendment, Decision, QuestionNote, Rating, Recommendation, Scorecard
 
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
@@ -236,9 +236,10 @@ def packet_context(application: Application) -> dict[str, Any]:
     cards = _load_cards(application, assignments, scales, labels)
     # The committee page's specs, so both weigh and bar the competencies alike.
     specs = specs_for(loop_competencies, loop_bar)
-    summary = aggregate.aggregate_application(
-        specs, _scorecard_rows(assignments), _rating_rows(cards)
-    )
+    # The committee page's scorecard rows too: the same outstanding count and readiness
+    # (a draft of a cancelled interview owes nothing).
+    rows = [card.row for card in application_scorecards(application)]
+    summary = aggregate.aggregate_application(specs, rows, _rating_rows(cards))
     return {
         "application": application,
         "candidate": application.candidate,
@@ -390,26 +391,6 @@ def _note_views(notes) -> list[dict]:
             }
         )
     return views
-
-
-def _scorecard_rows(assignments) -> list[aggregate.ScorecardRow]:
-    rows = []
-    for a in assignments:
-        card = getattr(a, "scorecard", None)
-        if card is None:
-            continue
-        rows.append(
-            aggregate.ScorecardRow(
-                scorecard_id=card.pk,
-                interviewer=str(a.person),
-                stage_id=a.interview.stage_id,
-                shadow=a.is_shadow,
-                submitted=card.is_submitted,
-                recommendation=card.recommendation,
-                stage=a.interview.stage.name,
-            )
-        )
-    return rows
 
 
 def _rating_rows(cards: list[CardView]) -> list[aggregate.RatingRow]:

@@ -330,3 +330,18 @@ def test_the_levels_beside_the_loops_are_found_even_with_gaps_in_their_order(pan
     ladder = list(Level.objects.filter(ladder=level.ladder_id).order_by("order"))
     at = ladder.index(level)
     assert shown == ladder[max(0, at - 1) : at + 2] and len(shown) >= 2
+
+
+def test_a_draft_on_a_cancelled_interview_is_not_outstanding_in_the_packet(panel, recruiter):
+    from candidates.scheduling import set_interview_state
+    from scoring.committee import committee_data
+
+    application = panel[0]
+    values = application.interviews.get(stage__name="Values")
+    assign(values, make_user(groups=(INTERVIEWER,)), by=recruiter)
+    set_interview_state(values, "cancelled", by=recruiter)
+
+    packet = pdf.packet_context(application)["aggregate"]
+
+    assert packet.outstanding == committee_data(application).aggregate.outstanding == 0
+    assert packet.ready_for_decision
