@@ -1,0 +1,428 @@
+"""Checking the structure and types of each entry, normalising it to the shape export writes."""
+
+from collections.abc import Callable
+from typing import Any
+
+from ..models import Question
+from .base import (
+    DASH,
+    KINDS,
+    MINUTES_RANGE,
+    POINT_RANGE,
+    SECTIONS,
+    _is_int,
+    _type_name,
+    _valid_key,
+    tag_name_from_key,
+)
+
+FIELDS = {
+    "top": ("format", "bank", *SECTIONS),
+    "bank": ("key", "name", "version", "description"),
+    "scale": ("key", "name", "description", "points"),
+    "point": ("value", "label", "definition", "meets_bar"),
+    "competency": ("key", "name", "description", "anchors"),
+    "tag": ("key", "name"),
+    "ladder": ("key", "name", "description", "dimensions", "levels"),
+    "dimension": ("key", "name"),
+    "level": (
+        "key",
+        "name",
+        "summary",
+        "litmus",
+        "expectations",
+        "readiness_signals",
+        "anti_patterns",
+    ),
+    "role": ("key", "name", "description", "ladder"),
+    "question": (
+        "key",
+        "title",
+        "prompt",
+        "follow_ups",
+        "goal",
+        "kind",
+        "minutes",
+        "competencies",
+        "levels",
+        "tags",
+        "great_signals",
+        "negative_signals",
+        "checklist",
+        "technologies",
+        "interviewer_notes",
+        "anchors",
+        "derived_from",
+    ),
+    "question_competencies": ("primary", "secondary"),
+}
+
+
+class Checker:
+    """Collects problems while reading raw YAML values into normalised entries."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(f"{path}: {message}")
+
+    def mapping(self, value: Any, path: str, kind: str) -> dict | None:
+        if not isinstance(value, dict):
+            self.problem(path, f"must be a mapping of fields, got {_type_name(value)}")
+            return None
+        for name in value:
+            if name not in FIELDS[kind]:
+                self.problem(f"{path}.{name}", "unknown field")
+        return value
+
+    def items(self, raw: dict, section: str) -> list[tuple[str, Any]]:
+        value = raw.get(section)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(section, f"must be a list, got {_type_name(value)}")
+            return []
+        return [(f"{section}[{i}]", item) for i, item in enumerate(value)]
+
+    def text(
+        self,
+        entry: dict,
+        name: str,
+        path: str,
+        *,
+        required: bool = False,
+        max_length: int | None = None,
+        default: str = "",
+    ) -> str:
+        value = entry.get(name)
+        where = f"{path}.{name}"
+        if value is None:
+            if required:
+                self.problem(where, "required")
+            return default
+        if not isinstance(value, str):
+            self.problem(where, f"must be text, got {_type_name(value)}")
+            return default
+        if required and not value.strip():
+            self.problem(where, "must not be empty")
+        if max_length and len(value) > max_length:
+            self.problem(where, f"too long ({len(value)} characters, at most {max_length})")
+        return value
+
+    def key(self, entry: dict, name: str, path: str) -> str:
+        value = self.text(entry, name, path, required=True)
+        if value and not _valid_key(value):
+            self.problem(
+                f"{path}.{name}",
+                f'"{value}" is not a valid key (lower-case letters, digits and hyphens)',
+            )
+        return value
+
+    def strings(self, entry: dict, name: str, path: str) -> list[str]:
+        value = entry.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(f"{path}.{name}", f"must be a list of text, got {_type_name(value)}")
+            return []
+        good = []
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                good.append(item)
+            else:
+                self.problem(f"{path}.{name}[{i}]", f"must be text, got {_type_name(item)}")
+        return good
+
+    def keys(
+        self, entry: dict, name: str, path: str, *, levels: bool = False
+    ) -> list[tuple[str, str]]:
+        """A list of keys (or "ladder/level" refs), each with its place."""
+        seen: set[str] = set()
+        result = []
+        for i, value in enumerate(self.strings(entry, name, path)):
+            where = f"{path}.{name}[{i}]"
+            ladder, slash, level = value.partition("/")
+            if value in seen:
+                self.problem(where, f'"{value}" is listed twice')
+            elif levels and not (slash and _valid_key(ladder) and _valid_key(level)):
+                self.problem(where, f'a level is written "ladder/level", got "{value}"')
+            elif not levels and not _valid_key(value):
+                self.problem(where, f'"{value}" is not a valid key')
+            else:
+                seen.add(value)
+                result.append((where, value))
+        return result
+
+    def integer(
+        self,
+        entry: dict,
+        name: str,
+        path: str,
+        *,
+        default: int | None = None,
+        bounds: tuple[int, int] | None = None,
+    ) -> int | None:
+        """A whole number; required when there is no default."""
+        value = entry.get(name)
+        if value is None:
+            if default is None:
+                self.problem(f"{path}.{name}", "required")
+            return default
+        if not _is_int(value):
+            self.problem(f"{path}.{name}", f"must be a whole number, got {_type_name(value)}")
+            return default
+        if bounds and not bounds[0] <= value <= bounds[1]:
+            low, high = bounds
+            self.problem(f"{path}.{name}", f"{value} is out of range ({low}{DASH}{high})")
+        return value
+
+    def boolean(self, entry: dict, name: str, path: str) -> bool:
+        value = entry.get(name)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.problem(f"{path}.{name}", f"must be true or false, got {_type_name(value)}")
+            return False
+        return value
+
+    def anchors(self, entry: dict, name: str, path: str) -> dict[int, str]:
+        value = entry.get(name)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(f"{path}.{name}", "must map scores to text (e.g. 5: ...)")
+            return {}
+        result = {}
+        for score, text in value.items():
+            where = f"{path}.{name}.{score}"
+            if not _is_int(score):
+                self.problem(where, "the score must be a whole number")
+            elif not isinstance(text, str) or not text.strip():
+                self.problem(where, "must be non-empty text")
+            else:
+                result[score] = text
+        return dict(sorted(result.items(), key=lambda kv: -kv[0]))
+
+
+def _read_bank(c: Checker, raw: dict) -> dict:
+    entry = c.mapping(raw.get("bank"), "bank", "bank") if "bank" in raw else None
+    if "bank" not in raw:
+        c.problem("bank", "required")
+    entry = entry or {}
+    version = entry.get("version", "1")
+    if _is_int(version):
+        version = str(version)
+    elif not isinstance(version, str):
+        c.problem("bank.version", f'must be text, got {_type_name(version)} (quote it: "2026.1")')
+        version = "1"
+    return {
+        "key": c.key(entry, "key", "bank"),
+        "name": c.text(entry, "name", "bank", required=True, max_length=200),
+        "version": version,
+        "description": c.text(entry, "description", "bank"),
+    }
+
+
+def _read_scale(c: Checker, raw: dict, path: str) -> dict:
+    points_raw = raw.get("points")
+    points = []
+    if not isinstance(points_raw, list) or len(points_raw) < 2:
+        c.problem(f"{path}.points", "required: a list of at least two points")
+        points_raw = points_raw if isinstance(points_raw, list) else []
+    seen: dict[int, int] = {}
+    bars = []
+    for i, point_raw in enumerate(points_raw):
+        where = f"{path}.points[{i}]"
+        point = c.mapping(point_raw, where, "point")
+        if point is None:
+            continue
+        value = c.integer(point, "value", where, bounds=POINT_RANGE)
+        if value is not None and value in seen:
+            c.problem(f"{where}.value", f"duplicate value {value}")
+        elif value is not None:
+            seen[value] = i
+        meets = c.boolean(point, "meets_bar", where)
+        if meets:
+            bars.append(f"{where}.meets_bar")
+        points.append(
+            {
+                "value": value,
+                "label": c.text(point, "label", where, required=True, max_length=100),
+                "definition": c.text(point, "definition", where),
+                "meets_bar": meets,
+            }
+        )
+    for where in bars[1:]:
+        c.problem(where, "only one point per scale may meet the bar")
+    points.sort(key=lambda p: -(p["value"] or 0))
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=200),
+        "description": c.text(raw, "description", path),
+        "points": points,
+    }
+
+
+def _read_competency(c: Checker, raw: dict, path: str) -> dict:
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=200),
+        "description": c.text(raw, "description", path),
+        "anchors": c.anchors(raw, "anchors", path),
+    }
+
+
+def _read_tag(c: Checker, raw: dict, path: str) -> dict:
+    key = c.key(raw, "key", path)
+    return {"key": key, "name": c.text(raw, "name", path, max_length=100) or tag_name_from_key(key)}
+
+
+def _read_ladder(c: Checker, raw: dict, path: str) -> dict:
+    dimensions = _read_keyed_list(c, raw, "dimensions", path, "dimension", _read_dimension)
+    dim_keys = [d["key"] for d in dimensions]
+    levels = _read_keyed_list(
+        c,
+        raw,
+        "levels",
+        path,
+        "level",
+        lambda c, r, p: _read_level(c, r, p, dim_keys, raw.get("key")),
+    )
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=200),
+        "description": c.text(raw, "description", path),
+        "dimensions": dimensions,
+        "levels": levels,
+    }
+
+
+def _read_keyed_list(
+    c: Checker, raw: dict, name: str, path: str, kind: str, read: Callable
+) -> list[dict]:
+    value = raw.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        c.problem(f"{path}.{name}", f"must be a list, got {_type_name(value)}")
+        return []
+    result, seen = [], {}
+    for i, item in enumerate(value):
+        where = f"{path}.{name}[{i}]"
+        entry = c.mapping(item, where, kind)
+        if entry is None:
+            continue
+        parsed = read(c, entry, where)
+        key = parsed["key"]
+        if key and key in seen:
+            c.problem(f"{where}.key", f'duplicate key "{key}" (also {seen[key]})')
+            continue
+        seen[key] = where
+        result.append(parsed)
+    return result
+
+
+def _read_dimension(c: Checker, raw: dict, path: str) -> dict:
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=100),
+    }
+
+
+def _read_level(c: Checker, raw: dict, path: str, dim_keys: list[str], ladder: Any) -> dict:
+    expectations_raw = raw.get("expectations") or {}
+    expectations = {}
+    if not isinstance(expectations_raw, dict):
+        c.problem(f"{path}.expectations", "must map dimension keys to text")
+        expectations_raw = {}
+    for dim, text in expectations_raw.items():
+        where = f"{path}.expectations.{dim}"
+        if dim not in dim_keys:
+            c.problem(where, f'unknown dimension "{dim}" in ladder "{ladder}"')
+        elif not isinstance(text, str) or not text.strip():
+            c.problem(where, "must be non-empty text")
+        else:
+            expectations[dim] = text
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=100),
+        "summary": c.text(raw, "summary", path),
+        "litmus": c.text(raw, "litmus", path),
+        "expectations": {d: expectations[d] for d in dim_keys if d in expectations},
+        "readiness_signals": c.strings(raw, "readiness_signals", path),
+        "anti_patterns": c.strings(raw, "anti_patterns", path),
+    }
+
+
+def _read_role(c: Checker, raw: dict, path: str) -> dict:
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=200),
+        "description": c.text(raw, "description", path),
+        "ladder": c.key(raw, "ladder", path),
+    }
+
+
+def _read_question(c: Checker, raw: dict, path: str) -> dict:
+    kind = c.text(raw, "kind", path, default=Question.Kind.BEHAVIOURAL)
+    if kind and kind not in KINDS:
+        c.problem(f"{path}.kind", f'"{kind}" is not a kind of question ({" | ".join(KINDS)})')
+    comps = None
+    if raw.get("competencies") is None:
+        c.problem(f"{path}.competencies", "required (at least the primary competency)")
+    else:
+        comps = c.mapping(raw["competencies"], f"{path}.competencies", "question_competencies")
+    derived = raw.get("derived_from")
+    return {
+        "key": c.key(raw, "key", path),
+        "title": c.text(raw, "title", path, required=True, max_length=200),
+        "prompt": c.text(raw, "prompt", path, required=True),
+        "follow_ups": c.strings(raw, "follow_ups", path),
+        "goal": c.text(raw, "goal", path, required=True),
+        "kind": kind,
+        "minutes": c.integer(raw, "minutes", path, default=10, bounds=MINUTES_RANGE),
+        "competencies": {
+            "primary": c.key(comps, "primary", f"{path}.competencies") if comps is not None else "",
+            "secondary": c.keys(comps or {}, "secondary", f"{path}.competencies"),
+        },
+        "levels": c.keys(raw, "levels", path, levels=True),
+        "tags": c.keys(raw, "tags", path),
+        "great_signals": c.strings(raw, "great_signals", path),
+        "negative_signals": c.strings(raw, "negative_signals", path),
+        "checklist": c.strings(raw, "checklist", path),
+        "technologies": c.strings(raw, "technologies", path),
+        "interviewer_notes": c.text(raw, "interviewer_notes", path),
+        "anchors": c.anchors(raw, "anchors", path),
+        "derived_from": c.key(raw, "derived_from", path) if derived is not None else None,
+    }
+
+
+READERS = {
+    "scales": ("scale", _read_scale),
+    "competencies": ("competency", _read_competency),
+    "tags": ("tag", _read_tag),
+    "ladders": ("ladder", _read_ladder),
+    "roles": ("role", _read_role),
+    "questions": ("question", _read_question),
+}
+
+
+def _read_sections(c: Checker, raw: dict) -> tuple[dict, dict[str, list[tuple[str, dict]]]]:
+    """Each section's entries with their places; duplicate keys in a section reported."""
+    sections: dict[str, list[tuple[str, dict]]] = {}
+    for section, (kind, read) in READERS.items():
+        entries, seen = [], {}
+        for path, raw_entry in c.items(raw, section):
+            entry = c.mapping(raw_entry, path, kind)
+            if entry is None:
+                continue
+            parsed = read(c, entry, path)
+            key = parsed["key"]
+            if key and key in seen:
+                c.problem(f"{path}.key", f'duplicate key "{key}" (also {seen[key]})')
+                continue
+            seen[key] = path
+            entries.append((path, parsed))
+        sections[section] = entries
+    return _read_bank(c, raw), sections

@@ -1,0 +1,141 @@
+"""Resolving references, ownership and anything else that needs the installation."""
+
+from ..models import Competency, Ladder, Level, Question, RatingScale, Role, ScalePoint
+from .base import DASH, _valid_key
+from .checking import Checker
+
+
+class Resolver:
+    """Looks keys up in the file first, then among installed current items."""
+
+    def __init__(self, sections: dict[str, list[tuple[str, dict]]]):
+        self.file = {s: {e["key"]: e for _, e in entries} for s, entries in sections.items()}
+
+    def competency(self, key: str) -> bool:
+        return (
+            key in self.file["competencies"]
+            or Competency.objects.current().filter(key=key).exists()
+        )
+
+    def ladder(self, key: str) -> bool:
+        return key in self.file["ladders"] or Ladder.objects.filter(key=key).exists()
+
+    def question(self, key: str) -> bool:
+        return key in self.file["questions"] or Question.objects.current().filter(key=key).exists()
+
+    def level_order(self, ref: str) -> tuple[str, int] | None:
+        """(ladder key, position) of a "ladder/level" reference, or None if unknown."""
+        ladder_key, _, level_key = ref.partition("/")
+        if ladder_key in self.file["ladders"]:
+            keys = [lv["key"] for lv in self.file["ladders"][ladder_key]["levels"]]
+            return (ladder_key, keys.index(level_key)) if level_key in keys else None
+        order = (
+            Level.objects.filter(ladder__key=ladder_key, key=level_key)
+            .values_list("order", flat=True)
+            .first()
+        )
+        return None if order is None else (ladder_key, order)
+
+    def point_values(self) -> tuple[set[int], str]:
+        """The scores anchors may name, and where they come from (for the message)."""
+        if self.file["scales"]:
+            values = {p["value"] for s in self.file["scales"].values() for p in s["points"]}
+            return values, "any scale of this bank"
+        values = set(ScalePoint.objects.filter(scale__current=True).values_list("value", flat=True))
+        return values, "any installed scale"
+
+
+def _check_anchors(c: Checker, anchors: dict[int, str], path: str, resolver: Resolver) -> None:
+    values, source = resolver.point_values()
+    if not values:
+        return
+    for score in anchors:
+        if score not in values:
+            span = f"{min(values)}{DASH}{max(values)}"
+            c.problem(f"{path}.anchors.{score}", f"no such point on {source} ({span})")
+
+
+def _check_questions(c: Checker, sections: dict, resolver: Resolver) -> None:
+    for path, q in sections["questions"]:
+        comps = q["competencies"]
+        primary = comps["primary"]
+        if primary and _valid_key(primary) and not resolver.competency(primary):
+            c.problem(f"{path}.competencies.primary", f'unknown competency "{primary}"')
+        secondary = []
+        for where, key in comps["secondary"]:
+            if key == primary:
+                c.problem(where, f'"{key}" is already the primary competency')
+            elif not resolver.competency(key):
+                c.problem(where, f'unknown competency "{key}"')
+            secondary.append(key)
+        comps["secondary"] = sorted(secondary)
+        q["levels"] = _resolve_levels(c, q["levels"], resolver)
+        q["tags"] = sorted(key for _, key in q["tags"])
+        derived = q["derived_from"]
+        if derived == q["key"] and derived:
+            c.problem(f"{path}.derived_from", "a question cannot be derived from itself")
+        elif derived and _valid_key(derived) and not resolver.question(derived):
+            c.problem(f"{path}.derived_from", f'unknown question "{derived}"')
+        _check_anchors(c, q["anchors"], path, resolver)
+
+
+def _resolve_levels(c: Checker, refs: list[tuple[str, str]], resolver: Resolver) -> list[str]:
+    found = []
+    for where, ref in refs:
+        order = resolver.level_order(ref)
+        if order is None:
+            c.problem(where, f'unknown level "{ref}"')
+        else:
+            found.append((order, ref))
+    return [ref for _, ref in sorted(found)]
+
+
+OWNED = {
+    "scales": RatingScale,
+    "competencies": Competency,
+    "ladders": Ladder,
+    "roles": Role,
+    "questions": Question,
+}
+
+
+def _check_ownership(c: Checker, bank_key: str, sections: dict) -> None:
+    """An item that another installed bank defines cannot be redefined here."""
+    for section, model in OWNED.items():
+        keys = {e["key"]: path for path, e in sections[section] if e["key"]}
+        if not keys:
+            continue
+        rows = model.objects.filter(key__in=keys).exclude(bank__key=bank_key)
+        if hasattr(model, "current"):
+            rows = rows.filter(current=True)
+        for key, owner in rows.values_list("key", "bank__key"):
+            c.problem(
+                f"{keys[key]}.key",
+                f'"{key}" is defined by bank "{owner}"; reference it by key instead',
+            )
+
+
+def _check_level_removals(c: Checker, sections: dict) -> None:
+    """Import makes a ladder match the file; a level that a pinned question uses must stay."""
+    for path, ladder in sections["ladders"]:
+        kept = [lv["key"] for lv in ladder["levels"]]
+        gone = Level.objects.filter(ladder__key=ladder["key"]).exclude(key__in=kept)
+        for level in gone.filter(questions__locked=True).distinct():
+            c.problem(
+                f"{path}.levels",
+                f'level "{level.key}" is used by a question of a '
+                "published loop and cannot be removed",
+            )
+
+
+def _check_references(c: Checker, bank_key: str, sections: dict) -> None:
+    resolver = Resolver(sections)
+    for path, competency in sections["competencies"]:
+        _check_anchors(c, competency["anchors"], path, resolver)
+    for path, role in sections["roles"]:
+        if role["ladder"] and _valid_key(role["ladder"]) and not resolver.ladder(role["ladder"]):
+            c.problem(f"{path}.ladder", f'unknown ladder "{role["ladder"]}"')
+    _check_questions(c, sections, resolver)
+    if bank_key:
+        _check_ownership(c, bank_key, sections)
+    _check_level_removals(c, sections)
