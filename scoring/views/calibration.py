@@ -40,7 +40,7 @@ from ..committee import (
     reliability_rows,
     scale_points,
 )
-from ..reliability import reliability_by_competency
+from ..reliability import MIN_CANDIDATES, RESAMPLES, reliability_by_competency
 from .pipeline import render_screen
 
 # Within a quarter of a scale point of the rest of the panel reads as "in line".
@@ -263,9 +263,20 @@ def export_form(data, choices) -> LoopForm:
 
 
 def reliability_context(form: LoopForm, user, export: LoopForm | None = None) -> dict:
+    """The reliability page's figures: alpha with bootstrap intervals and the ICC forms.
+
+    `reliability_by_competency` never raises on what the scheduler allows (one person on
+    two stages, rotating panels, constant scores, no scores): undefined figures come
+    back as None with the reason, which the template shows beside a "—".
+    """
     choices = form.fields["loop"].choices
     export = export or export_form(form.data or None, choices)
-    context: dict = {"form": form, "export_form": export}
+    context: dict = {
+        "form": form,
+        "export_form": export,
+        "resamples": RESAMPLES,
+        "min_candidates": MIN_CANDIDATES,
+    }
     if form.is_valid():
         key = form.cleaned_data["loop"]
         loop = newest_loop(key)

@@ -1,5 +1,6 @@
 """scoring.reliability against published worked examples, a reference package, and edges."""
 
+import json
 import math
 
 import numpy as np
@@ -7,18 +8,29 @@ import pytest
 
 from scoring.reliability import (
     METRICS,
+    MIN_CANDIDATES,
+    AlphaResult,
+    CompetencyReliability,
     IncompleteMatrixError,
     alpha_band,
+    bootstrap_draws,
+    candidates_to_settle,
     coincidence_matrix,
+    count_profiles,
+    f_quantile,
     icc,
     icc_band,
     krippendorff_alpha,
     krippendorff_alphas,
+    one_way_icc,
     panel_matrix,
     ratings_matrix,
     reading,
     reliability_by_competency,
+    two_way_icc,
     value_counts,
+    verdict,
+    weighted_alphas,
 )
 
 nan = np.nan
@@ -236,8 +248,9 @@ def test_icc_refuses_too_small_matrices():
         icc([[1], [2]])
 
 
-def test_icc_without_any_variance_is_nan_not_a_crash():
-    assert math.isnan(icc([[3, 3], [3, 3]]).icc1_1)
+def test_icc_without_any_variance_is_none_not_nan():
+    result = icc([[3, 3], [3, 3]])
+    assert result.icc1_1 is None and result.icc2_k is None
 
 
 # --- Matrices from rows ----------------------------------------------------------
@@ -256,9 +269,11 @@ def test_ratings_matrix_of_nothing_is_empty():
     assert matrix.values.shape == (0, 0) and matrix.units == () and matrix.raters == ()
 
 
-def test_ratings_matrix_refuses_a_rater_scoring_a_unit_twice():
-    with pytest.raises(ValueError, match="rater 'a' scored unit 1 more than once"):
-        ratings_matrix([(1, "a", 3), (2, "a", 4), (1, "a", 5)])
+def test_a_rater_scoring_a_unit_twice_is_one_opinion_their_mean():
+    """One person on two stages of one application: one opinion, not two (DESIGN)."""
+    matrix = ratings_matrix([(1, "a", 3), (2, "a", 4), (1, "a", 5), (1, "b", 2)])
+    assert np.array_equal(matrix.values, np.array([[4.0, 2.0], [4.0, nan]]), equal_nan=True)
+    assert matrix.repeats == 1
 
 
 def test_ratings_matrix_feeds_the_published_example_back():
@@ -278,16 +293,445 @@ def test_panel_matrix_seats_each_units_scores_left_to_right():
     assert np.array_equal(matrix.values, np.array([[3, 5], [4, nan]]), equal_nan=True)
 
 
-# --- Readings ------------------------------------------------------------------------
+# --- The bootstrap interval for alpha ----------------------------------------------
+
+DOMAIN = [1, 2, 3, 4, 5]
 
 
-def test_reading_in_plain_words_for_alpha():
-    assert (
-        reading("Collaboration", alpha=0.22, n=40)
-        == "interviewers agree poorly on Collaboration: α = 0.22 over 40 candidates"
+def _pairable(data):
+    return data[(~np.isnan(data)).sum(axis=1) >= 2]
+
+
+def _reference_bootstrap(data, metric, *, resamples, seed):
+    """Hayes & Krippendorff's idea written plainly: resample units, recompute alpha, loop.
+
+    Each resample's alpha comes from the `krippendorff` package; undefined ones (no
+    variation) are dropped, as the product does.
+    """
+    krippendorff = pytest.importorskip("krippendorff")
+    units = _pairable(data)
+    rng = np.random.default_rng(seed)
+    alphas = []
+    for _ in range(resamples):
+        sample = units[rng.integers(0, len(units), size=len(units))]
+        try:
+            alphas.append(
+                krippendorff.alpha(
+                    reliability_data=sample.T, level_of_measurement=metric, value_domain=DOMAIN
+                )
+            )
+        except ValueError:  # one value only: the package refuses, alpha is undefined
+            continue
+    return np.quantile(alphas, [0.025, 0.975]), len(alphas)
+
+
+@pytest.mark.parametrize("metric", ["interval", "ordinal"])
+def test_vectorised_resamples_equal_the_krippendorff_package_on_each_resample(metric):
+    """The same draws of units, alpha per resample: numpy over all at once vs a loop."""
+    krippendorff = pytest.importorskip("krippendorff")
+    units = _pairable(KRIPPENDORFF_2011)
+    counts, points = value_counts(units, DOMAIN)
+    rng = np.random.default_rng(7)
+    picks = rng.integers(0, len(units), size=(200, len(units)))
+    weights = np.stack([np.bincount(p, minlength=len(units)) for p in picks]).astype(float)
+
+    ours = weighted_alphas(counts, weights, points, metric)
+
+    for pick, alpha in zip(picks, ours, strict=True):
+        sample = units[pick]
+        if len(np.unique(sample[~np.isnan(sample)])) < 2:
+            assert math.isnan(alpha)
+            continue
+        expected = krippendorff.alpha(
+            reliability_data=sample.T, level_of_measurement=metric, value_domain=DOMAIN
+        )
+        assert alpha == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("metric", ["interval", "ordinal"])
+def test_alpha_interval_on_the_published_example_matches_a_plain_bootstrap(metric):
+    """Krippendorff (2011)'s 4 × 12 example: our seeded interval against a loop with its
+    own seed. Both are Monte Carlo estimates of the same percentiles; with 4,000
+    resamples each, their 2.5th percentiles differ by about 0.02 (sd), so 0.06 is 3 sd."""
+    (low, high), used = _reference_bootstrap(KRIPPENDORFF_2011, metric, resamples=4000, seed=1)
+    ours = krippendorff_alpha(KRIPPENDORFF_2011, metric, domain=DOMAIN, resamples=4000)
+    assert ours.low == pytest.approx(low, abs=0.06)
+    assert ours.high == pytest.approx(high, abs=0.01)
+    assert ours.resamples == pytest.approx(used, abs=40)
+    assert ours.low < ours.value <= ours.high
+
+
+def test_alpha_interval_is_reproducible_with_its_seed_and_moves_with_another():
+    first = krippendorff_alpha(KRIPPENDORFF_2011, "interval")
+    again = krippendorff_alpha(KRIPPENDORFF_2011, "interval")
+    other = krippendorff_alpha(KRIPPENDORFF_2011, "interval", seed=99)
+    assert (first.low, first.high) == (again.low, again.high)
+    assert first.low != other.low
+    assert first.resamples == 1000
+
+
+def test_drawing_profiles_is_drawing_units():
+    """Multinomial draws over count profiles resample U units: each draw sums to U, and
+    on average each profile appears as often as its units."""
+    units = _pairable(KRIPPENDORFF_2011)
+    counts, _points = value_counts(units, DOMAIN)
+    profiles, freq = count_profiles(counts)
+    draws = bootstrap_draws(freq, 20000, seed=3)
+    assert profiles.shape[0] < len(units)  # units 3 and 4 share a profile, and others
+    assert (draws.sum(axis=1) == len(units)).all()
+    assert draws.mean(axis=0) == pytest.approx(freq, abs=0.05)
+
+
+def test_alpha_interval_narrows_with_more_candidates():
+    rng = np.random.default_rng(5)
+
+    def simulated(units):
+        truth = rng.normal(3, 1, size=(units, 1))
+        return np.clip(np.round(truth + rng.normal(0, 0.6, size=(units, 3))), 1, 5)
+
+    small = krippendorff_alpha(simulated(30), "interval")
+    large = krippendorff_alpha(simulated(3000), "interval")
+    assert large.high - large.low < (small.high - small.low) / 5
+    assert large.low < large.value < large.high
+
+
+def test_alpha_interval_is_withheld_when_most_resamples_have_no_variation():
+    data = [[3, 3]] * 20 + [[2, 4]]
+    result = krippendorff_alpha(data, "interval")
+    assert result.value is not None and result.low is None
+    assert "undefined in" in result.note
+
+
+# --- ICC: F quantiles ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dfn", "dfd"), [(1, 1), (1, 40000), (2.5, 7.3), (11, 33), (499, 1500), (30000, 90000)]
+)
+@pytest.mark.parametrize("p", [0.025, 0.5, 0.975])
+def test_f_quantile_matches_scipy_stats(dfn, dfd, p):
+    stats = pytest.importorskip("scipy.stats")
+    assert f_quantile(p, dfn, dfd) == pytest.approx(stats.f.ppf(p, dfn, dfd), rel=1e-9)
+
+
+# --- ICC(1) and ICC(1,k): rotating panels, unbalanced -------------------------------
+
+
+def _unbalanced_panels(seed, units=40):
+    """Each candidate meets 2 to 5 of 12 interviewers; a true candidate effect plus noise."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for unit in range(units):
+        truth = rng.normal(3, 1)
+        for rater in rng.choice(12, size=rng.integers(2, 6), replace=False):
+            rows.append((unit, int(rater), float(np.clip(round(truth + rng.normal(0, 0.8)), 1, 5))))
+    return rows
+
+
+def _hand_anova(rows):
+    """The unbalanced one-way ANOVA written out with loops, and scipy's F quantiles."""
+    stats = pytest.importorskip("scipy.stats")
+    groups: dict = {}
+    for unit, _rater, score in rows:
+        groups.setdefault(unit, []).append(score)
+    a = len(groups)
+    big_n = sum(len(g) for g in groups.values())
+    grand = sum(sum(g) for g in groups.values()) / big_n
+    ssb = sum(len(g) * (sum(g) / len(g) - grand) ** 2 for g in groups.values())
+    ssw = sum((x - sum(g) / len(g)) ** 2 for g in groups.values() for x in g)
+    msb, msw = ssb / (a - 1), ssw / (big_n - a)
+    k0 = (big_n - sum(len(g) ** 2 for g in groups.values()) / big_n) / (a - 1)
+    f_obs = msb / msw
+    f_low = f_obs / stats.f.ppf(0.975, a - 1, big_n - a)
+    f_high = f_obs * stats.f.ppf(0.975, big_n - a, a - 1)
+    return {
+        "k0": k0,
+        "ICC(1)": (
+            (msb - msw) / (msb + (k0 - 1) * msw),
+            (f_low - 1) / (f_low + k0 - 1),
+            (f_high - 1) / (f_high + k0 - 1),
+        ),
+        "ICC(1,k)": ((msb - msw) / msb, 1 - 1 / f_low, 1 - 1 / f_high),
+    }
+
+
+def _one_way(rows):
+    unit, rater, score = (np.asarray(c) for c in zip(*rows, strict=True))
+    return one_way_icc(unit, rater, score.astype(float))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_icc1_on_unbalanced_panels_matches_a_hand_checked_anova(seed):
+    rows = _unbalanced_panels(seed)
+    expected = _hand_anova(rows)
+
+    report = _one_way(rows)
+
+    assert report.design == "one-way" and report.units == 40
+    assert report.k == pytest.approx(expected["k0"])
+    assert 2 < report.k < 5
+    for estimate in report.estimates:
+        value, low, high = expected[estimate.form]
+        assert (estimate.value, estimate.low, estimate.high) == pytest.approx((value, low, high))
+        assert estimate.low < estimate.value < estimate.high
+
+
+def test_icc1_on_a_tiny_unbalanced_example_by_hand():
+    """Three candidates scored (4, 5), (2, 2, 3), (1, 2): N = 7, a = 3, grand mean 19/7.
+
+    Means 4.5, 7/3, 1.5; SSB = 2(4.5 − 19/7)² + 3(7/3 − 19/7)² + 2(1.5 − 19/7)² = 9.7619;
+    SSW = 0.5 + 2/3 + 0.5 = 1.6667; MSB = 4.8810, MSW = 0.4167; k0 = (7 − 17/7)/2 = 16/7.
+    """
+    rows = [(1, "a", 4), (1, "b", 5), (2, "a", 2), (2, "c", 2), (2, "d", 3), (3, "b", 1)]
+    rows += [(3, "c", 2)]
+    (single, average) = _one_way(rows).estimates
+    msb, msw, k0 = 4.880952, 0.416667, 16 / 7
+    assert single.value == pytest.approx((msb - msw) / (msb + (k0 - 1) * msw), abs=1e-5)
+    assert round(single.value, 3) == 0.824  # 4.4643 / 5.4167
+    assert average.value == pytest.approx((msb - msw) / msb, abs=1e-5)
+
+
+def test_icc1_on_balanced_data_matches_pingouin():
+    pingouin = pytest.importorskip("pingouin")
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        [(t, j, s) for t, row in enumerate(SHROUT_FLEISS) for j, s in enumerate(row)],
+        columns=["target", "rater", "score"],
     )
-    assert reading("Coding", alpha=0.7, n=40).startswith("interviewers agree only tentatively")
-    assert reading("Coding", alpha=0.85, n=40).startswith("interviewers agree well on Coding")
+    table = pingouin.intraclass_corr(frame, "target", "rater", "score").set_index("Type")
+    rows = [(t, j, s) for t, row in enumerate(SHROUT_FLEISS) for j, s in enumerate(row)]
+
+    single, average = _one_way(rows).estimates
+
+    for ours, theirs in ((single, "ICC(1,1)"), (average, "ICC(1,k)")):
+        assert ours.value == pytest.approx(table.loc[theirs, "ICC"], abs=1e-6)
+        assert [ours.low, ours.high] == pytest.approx(list(table.loc[theirs, "CI95"]), abs=0.005)
+
+
+# --- ICC(2,1) and ICC(2,k): complete designs -----------------------------------------
+
+
+def _pingouin_table(matrix):
+    pingouin = pytest.importorskip("pingouin")
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        [(t, j, s) for t, row in enumerate(matrix) for j, s in enumerate(row)],
+        columns=["target", "rater", "score"],
+    )
+    return pingouin.intraclass_corr(frame, "target", "rater", "score").set_index("Type")
+
+
+def _random_complete(seed):
+    rng = np.random.default_rng(seed)
+    truth = rng.normal(3, 1, size=(25, 1))
+    severity = rng.normal(0, 0.4, size=(1, 4))
+    return np.clip(np.round(truth + severity + rng.normal(0, 0.7, size=(25, 4))), 1, 5)
+
+
+@pytest.mark.parametrize(
+    "matrix", [np.array(SHROUT_FLEISS, float), *map(_random_complete, range(3))]
+)
+def test_two_way_agreement_forms_and_intervals_match_pingouin(matrix):
+    """McGraw & Wong's ICC(A,1) and ICC(A,k) with their F intervals (pingouin's CI95 is
+    printed to two decimals)."""
+    table = _pingouin_table(matrix)
+
+    report = two_way_icc(matrix)
+
+    assert report.design == "two-way" and report.k == matrix.shape[1]
+    single, average = report.estimates
+    assert (single.form, average.form) == ("ICC(2,1)", "ICC(2,k)")
+    for ours, theirs in ((single, "ICC(A,1)"), (average, "ICC(A,k)")):
+        assert ours.value == pytest.approx(table.loc[theirs, "ICC"], abs=1e-6)
+        assert [ours.low, ours.high] == pytest.approx(list(table.loc[theirs, "CI95"]), abs=0.005)
+
+
+def test_two_way_reproduces_shrout_and_fleiss_icc2_and_names_it():
+    single, average = two_way_icc(np.array(SHROUT_FLEISS, float)).estimates
+    assert (round(single.value, 2), round(average.value, 2)) == (0.29, 0.62)
+    assert "same 4 interviewers" in single.explanation
+    assert single.band  # Koo & Li words for the interval, e.g. "poor to good"
+
+
+# --- Every pattern the scheduler allows: a result, never an exception or NaN ------------
+
+
+def _finite_or_none(value):
+    if isinstance(value, dict):
+        return all(_finite_or_none(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_finite_or_none(v) for v in value)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return True
+
+
+PATTERNS = {
+    "nothing": [],
+    "one score": [(1, 5, 7, 3)],
+    "a single rater": [(1, u, 7, 1 + u % 5) for u in range(20)],
+    "one person on two stages of one application": [
+        (1, 5, 3, 4),
+        (1, 5, 3, 2),
+        (1, 5, 4, 3),
+        *[(1, u, r, 1 + (u + r) % 5) for u in range(6, 20) for r in (3, 4)],
+    ],
+    "constant scores, complete": [(1, u, r, 3) for u in range(12) for r in ("a", "b")],
+    "constant scores, rotating": [(1, u, u % 4 + r, 4) for u in range(15) for r in (0, 1)],
+    "panels with missing values": [
+        (1, u, r, None if (u * r) % 7 == 0 else 1 + (u + r) % 5)
+        for u in range(30)
+        for r in range(3)
+    ],
+    "rotating raters": [
+        (1, unit, int(rater), score) for unit, rater, score in _unbalanced_panels(0, units=25)
+    ],
+    "perfect agreement": [(1, u, r, 1 + u % 5) for u in range(12) for r in range(3)],
+    "two candidates": [(1, 0, 0, 1), (1, 0, 1, 2), (1, 1, 0, 4), (1, 1, 1, 5)],
+    "a rater who never scores": [(1, u, 0, 1 + u % 5) for u in range(12)]
+    + [(1, u, 1, None) for u in range(12)],
+}
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_every_assignment_pattern_gives_a_result_without_nan(pattern):
+    (result,) = reliability_by_competency(PATTERNS[pattern], {1: "Security"}, domain=DOMAIN)
+
+    data = result.to_dict()
+    assert _finite_or_none(data)
+    assert result.reading
+    for alpha in (result.interval, result.ordinal):
+        assert alpha.value is not None or alpha.note
+        assert (alpha.low is None) == (alpha.high is None)
+    assert result.icc.estimates or result.icc.note
+    for estimate in result.icc.estimates:
+        assert estimate.value is not None or estimate.note
+
+
+def test_one_person_on_two_stages_counts_once_and_the_result_is_defined():
+    rows = PATTERNS["one person on two stages of one application"]
+    (result,) = reliability_by_competency(rows, {1: "Security"}, domain=DOMAIN)
+    assert result.repeats == 1
+    assert result.candidates == 15  # application 5 counts: person 3 (mean 3) and person 4
+    assert result.scores == 30
+    assert result.interval.value is not None
+
+
+def test_constant_scores_are_undefined_with_the_reason_in_words():
+    rows = PATTERNS["constant scores, complete"]
+    (result,) = reliability_by_competency(rows, {1: "Coding"}, domain=DOMAIN)
+    assert result.interval.value is None and "every score is the same" in result.interval.note
+    assert result.verdict == "undefined" and "cannot be measured" in result.reading
+    assert result.icc.design == "two-way"
+    assert all(
+        e.value is None and "every score is the same" in e.note for e in result.icc.estimates
+    )
+
+
+def test_a_single_rater_has_nothing_to_agree_with():
+    (result,) = reliability_by_competency(PATTERNS["a single rater"], {1: "Coding"})
+    assert result.candidates == 0 and result.scored == 20
+    assert "two people's scores" in result.interval.note
+    assert "two different people" in result.icc.note
+
+
+def test_perfect_agreement_is_one_with_the_interval_withheld_for_the_icc():
+    (result,) = reliability_by_competency(PATTERNS["perfect agreement"], {1: "Coding"})
+    assert result.interval.value == pytest.approx(1.0)
+    single, _average = result.icc.estimates
+    assert single.value == pytest.approx(1.0) and single.low is None and single.note
+
+
+def test_hypothesis_any_scores_any_panels_never_raise_or_nan():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    row = st.tuples(
+        st.integers(1, 2), st.integers(0, 8), st.integers(0, 5), st.none() | st.integers(1, 5)
+    )
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(row, max_size=60))
+    def check(rows):
+        results = reliability_by_competency(rows, {1: "A", 2: "B"}, resamples=50)
+        assert _finite_or_none([r.to_dict() for r in results])
+
+    check()
+
+
+# --- Serialising for a stored snapshot ------------------------------------------------
+
+
+def test_results_round_trip_through_json():
+    rows = [(1, u, r, s) for u, r, s in _grid(SHROUT_FLEISS)] + PATTERNS["rotating raters"]
+    rows = [(c + (u >= 100), u + 100 * (c > 1), r, s) for c, u, r, s in rows]
+    results = reliability_by_competency(rows, {1: "Coding", 2: "Design"})
+
+    stored = json.loads(json.dumps([r.to_dict() for r in results]))
+
+    assert [CompetencyReliability.from_dict(d) for d in stored] == results
+
+
+# --- Readings, judged on the interval ----------------------------------------------------
+
+
+def _alpha(value, low, high, units=40):
+    return AlphaResult("interval", value, units, units * 3, low, high, 1000)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (0.81, 0.95, "good"),
+        (0.70, 0.90, "tentative"),
+        (0.667, 0.79, "tentative"),
+        (0.30, 0.666, "poor"),
+        (0.60, 0.85, "unclear"),
+        (0.66, 0.70, "unclear"),
+    ],
+)
+def test_verdict_is_judged_on_the_interval(low, high, expected):
+    assert verdict(_alpha((low + high) / 2, low, high)) == expected
+
+
+def test_verdict_needs_enough_candidates_and_an_alpha():
+    assert verdict(_alpha(0.9, 0.85, 0.95, units=MIN_CANDIDATES - 1)) == "too-few"
+    assert verdict(AlphaResult("interval", None, 20, 60, note="no variation")) == "undefined"
+    assert verdict(AlphaResult("interval", 0.9, 20, 60, note="no interval")) == "unclear"
+
+
+def test_reading_in_plain_words_with_the_interval():
+    assert reading("Coding", _alpha(0.86, 0.81, 0.9)) == (
+        "interviewers agree on Coding at the .800 (good) level with 95 % confidence:"
+        " α = 0.86 (95 % interval 0.81 to 0.90) over 40 candidates"
+    )
+    assert "at the .667 (tentative) level" in reading("Coding", _alpha(0.75, 0.7, 0.8))
+    assert reading("Coding", _alpha(0.22, 0.1, 0.35)).startswith(
+        "interviewers agree poorly on Coding, below .667 with 95 % confidence"
+    )
+    assert "more than chance would" in reading("Coding", _alpha(-0.3, -0.5, -0.1))
+    assert "−0.50" in reading("Coding", _alpha(-0.3, -0.5, -0.1))
+
+
+def test_reading_of_a_straddling_interval_says_how_many_more_candidates_would_help():
+    alpha = _alpha(0.72, 0.62, 0.82)
+    text = reading("Coding", alpha)
+    assert text.startswith("not yet clear whether interviewers agree on Coding")
+    assert "straddles .667" in text
+    # Half-width 0.10 must shrink to 0.053: (0.10 / 0.053)² × 40 ≈ 142, i.e. 103 more.
+    assert candidates_to_settle(alpha, 40) == 103
+    assert "about 103 more candidates" in text
+    assert candidates_to_settle(_alpha(0.67, 0.5, 0.8), 40) is None  # on the threshold
+
+
+def test_reading_says_too_few_candidates_below_the_minimum():
+    text = reading("Coding", _alpha(0.9, 0.85, 0.95, units=4))
+    assert text == (
+        "too few candidates to tell whether interviewers agree on Coding: 4 so far, 10 needed"
+    )
+    assert "agree on Coding at the .800" in reading(
+        "Coding", _alpha(0.9, 0.85, 0.95, units=4), min_candidates=3
+    )
 
 
 @pytest.mark.parametrize(
@@ -322,30 +766,6 @@ def test_icc_bands_follow_koo_and_li(value, band):
     assert icc_band(value) == band
 
 
-def test_reading_for_icc_names_the_form():
-    text = reading("Coding", icc=0.62, form="ICC(2,1)", n=30)
-    assert text == "interviewers agree moderately on Coding: ICC(2,1) = 0.62 over 30 candidates"
-    assert reading("Coding", icc=0.95, n=30).startswith("interviewers agree very well")
-
-
-def test_reading_says_too_few_candidates_below_the_minimum():
-    text = reading("Coding", alpha=0.9, n=4)
-    assert text == (
-        "too few candidates to tell whether interviewers agree on Coding: 4 so far, 10 needed"
-    )
-    assert "agree well" in reading("Coding", alpha=0.9, n=4, min_candidates=3)
-
-
-def test_reading_for_undefined_and_negative_alpha():
-    assert "same score" in reading("Coding", alpha=None, n=20)
-    assert "more than chance would" in reading("Coding", alpha=-0.1, n=20)
-
-
-def test_reading_refuses_both_statistics():
-    with pytest.raises(ValueError):
-        reading("Coding", alpha=0.5, icc=0.5, n=20)
-
-
 # --- One loop, every competency ---------------------------------------------------
 
 
@@ -356,24 +776,27 @@ def test_reliability_by_competency_splits_rows_and_reads_each():
     results = reliability_by_competency(rows, {20: "Design", 10: "Coding", 30: "Unscored"})
     assert [r.name for r in results] == ["Design", "Coding", "Unscored"]
     design, coding, unscored = results
-    assert design.interval.value is None and "same score" in design.reading
-    assert round(coding.icc.icc3_k, 2) == 0.91 and coding.icc_refusal == ""
-    assert coding.interval.units == 6 and "too few candidates" in coding.reading
-    assert unscored.interval.units == 0 and unscored.icc is None
-    assert "at least 2" in unscored.icc_refusal
+    assert design.interval.value is None and "cannot be measured" in design.reading
+    assert coding.icc.design == "two-way"
+    assert [round(e.value, 2) for e in coding.icc.estimates] == [0.29, 0.62]
+    assert coding.candidates == 6 and "too few candidates" in coding.reading
+    assert unscored.interval.units == 0 and not unscored.icc.estimates
+    assert "0 so far" in unscored.icc.note
 
 
-def test_reliability_by_competency_explains_a_missing_icc():
+def test_an_incomplete_matrix_gets_the_one_way_icc():
     rows = [(1, u, r, s) for u, r, s in _grid(SHROUT_FLEISS)] + [(1, 6, 0, 5)]
     (result,) = reliability_by_competency(rows, {1: "Coding"})
-    assert result.icc is None
-    assert "3 of 28 scores are missing" in result.icc_refusal
-    assert result.interval.units == 6
+    assert result.icc.design == "one-way"
+    assert result.icc.units == 6  # candidate 6 has one score: not pairable
+    assert [e.form for e in result.icc.estimates] == ["ICC(1)", "ICC(1,k)"]
+    assert result.scored == 7 and result.candidates == 6
 
 
 def test_reliability_by_competency_of_no_rows():
     (result,) = reliability_by_competency([], {1: "Coding"})
     assert result.interval.value is None and result.interval.units == 0
+    assert result.verdict == "too-few"
 
 
 def _grid(matrix):
