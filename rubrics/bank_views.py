@@ -106,7 +106,10 @@ def bank_import(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             report = import_bank(
-                form.cleaned_data["file"], actor=request.user, dry_run=form.cleaned_data["dry_run"]
+                form.cleaned_data["file"],
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                max_bytes=settings.BANK_UPLOAD_MAX_BYTES,
             )
         except BankFileError as exc:
             form.add_error("file", exc.problems)

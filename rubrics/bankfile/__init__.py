@@ -35,7 +35,7 @@ from .exporting import (
 )
 from .importing import OUTCOMES, ImportReport, import_bank
 from .parsing import parse_bank
-from .reading import load_yaml
+from .reading import MAX_BYTES, MAX_DEPTH, MAX_INT_DIGITS, Document, load_yaml, read_yaml
 from .resolving import Resolver
 
 __all__ = [
@@ -43,12 +43,16 @@ __all__ = [
     "FORMAT",
     "KEY_MAX",
     "KINDS",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_INT_DIGITS",
     "OUTCOMES",
     "SECTIONS",
     "SUPPORTED_FORMATS",
     "BankData",
     "BankFileError",
     "Checker",
+    "Document",
     "ImportReport",
     "Resolver",
     "bank_entry",
@@ -61,6 +65,7 @@ __all__ = [
     "load_yaml",
     "parse_bank",
     "question_entry",
+    "read_yaml",
     "role_entry",
     "scale_entry",
     "tag_entry",

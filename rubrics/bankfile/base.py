@@ -4,24 +4,34 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from accounts.validators import shown
+
 from ..models import Question
 
 FORMAT = 1
 SUPPORTED_FORMATS = (FORMAT,)
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-KEY_MAX = 80
+# Every key column is the same SlugField; its length comes from the model.
+KEY_MAX = Question._meta.get_field("key").max_length
 POINT_RANGE = (-100, 100)
 MINUTES_RANGE = (1, 180)
 DASH = "\u2013"  # an en dash: ranges read as in docs/bank-format.md
 KINDS = tuple(Question.Kind.values)
 SECTIONS = ("scales", "competencies", "tags", "ladders", "roles", "questions")
+# A file with problems everywhere lists this many, then says how many more there are.
+MAX_PROBLEMS = 200
 
 
 class BankFileError(Exception):
     """A bank file that cannot be imported; `problems` lists each one with its place."""
 
     def __init__(self, problems: list[str]):
-        self.problems = list(problems)
+        # Each message is made printable and bounded, however it was built: it goes
+        # to a page, a terminal and a log.
+        listed = [shown(p, 300) for p in problems[:MAX_PROBLEMS]]
+        if len(problems) > MAX_PROBLEMS:
+            listed.append(f"… and {len(problems) - MAX_PROBLEMS} more problems")
+        self.problems = listed
         super().__init__("\n".join(self.problems))
 
 

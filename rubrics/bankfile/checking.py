@@ -3,9 +3,23 @@
 from collections.abc import Callable
 from typing import Any
 
-from ..models import Question
+from accounts.validators import ITEM_MAX, ITEMS_MAX, TEXT_MAX, column_max, shown, text_problem
+
+from ..models import (
+    Bank,
+    Competency,
+    Ladder,
+    LadderDimension,
+    Level,
+    Question,
+    RatingScale,
+    Role,
+    ScalePoint,
+    Tag,
+)
 from .base import (
     DASH,
+    KEY_MAX,
     KINDS,
     MINUTES_RANGE,
     POINT_RANGE,
@@ -15,6 +29,7 @@ from .base import (
     _valid_key,
     tag_name_from_key,
 )
+from .reading import Document
 
 FIELDS = {
     "top": ("format", "bank", *SECTIONS),
@@ -61,11 +76,15 @@ FIELDS = {
 class Checker:
     """Collects problems while reading raw YAML values into normalised entries."""
 
-    def __init__(self) -> None:
+    def __init__(self, document: Document | None = None) -> None:
         self.problems: list[str] = []
+        self.document = document or Document(None)
 
     def problem(self, path: str, message: str) -> None:
-        self.problems.append(f"{path}: {message}")
+        """Record a problem at `path`, with the line and column the value starts at."""
+        place = self.document.place(path)
+        where = shown(path, 120) + (f" ({place})" if place else "")
+        self.problems.append(f"{where}: {message}")
 
     def mapping(self, value: Any, path: str, kind: str) -> dict | None:
         if not isinstance(value, dict):
@@ -92,9 +111,10 @@ class Checker:
         path: str,
         *,
         required: bool = False,
-        max_length: int | None = None,
+        max_length: int = TEXT_MAX,
         default: str = "",
     ) -> str:
+        """Text checked to be storable (no NUL or lone surrogate, fits its column)."""
         value = entry.get(name)
         where = f"{path}.{name}"
         if value is None:
@@ -104,19 +124,24 @@ class Checker:
         if not isinstance(value, str):
             self.problem(where, f"must be text, got {_type_name(value)}")
             return default
+        problem = text_problem(value, max_length)
+        if problem:
+            self.problem(where, problem)
+            return default
         if required and not value.strip():
             self.problem(where, "must not be empty")
-        if max_length and len(value) > max_length:
-            self.problem(where, f"too long ({len(value)} characters, at most {max_length})")
         return value
 
     def key(self, entry: dict, name: str, path: str) -> str:
+        """A key; "" when it is missing or not a valid key (so it is never looked up)."""
         value = self.text(entry, name, path, required=True)
         if value and not _valid_key(value):
             self.problem(
                 f"{path}.{name}",
-                f'"{value}" is not a valid key (lower-case letters, digits and hyphens)',
+                f'"{shown(value)}" is not a valid key (lower-case letters, digits and hyphens, '
+                f"at most {KEY_MAX})",
             )
+            return ""
         return value
 
     def strings(self, entry: dict, name: str, path: str) -> list[str]:
@@ -126,12 +151,20 @@ class Checker:
         if not isinstance(value, list):
             self.problem(f"{path}.{name}", f"must be a list of text, got {_type_name(value)}")
             return []
+        if len(value) > ITEMS_MAX:
+            self.problem(f"{path}.{name}", f"at most {ITEMS_MAX} items, got {len(value)}")
+            return []
         good = []
         for i, item in enumerate(value):
-            if isinstance(item, str):
-                good.append(item)
+            problem = (
+                text_problem(item, ITEM_MAX)
+                if isinstance(item, str)
+                else f"must be text, got {_type_name(item)}"
+            )
+            if problem:
+                self.problem(f"{path}.{name}[{i}]", problem)
             else:
-                self.problem(f"{path}.{name}[{i}]", f"must be text, got {_type_name(item)}")
+                good.append(item)
         return good
 
     def keys(
@@ -144,11 +177,11 @@ class Checker:
             where = f"{path}.{name}[{i}]"
             ladder, slash, level = value.partition("/")
             if value in seen:
-                self.problem(where, f'"{value}" is listed twice')
+                self.problem(where, f'"{shown(value)}" is listed twice')
             elif levels and not (slash and _valid_key(ladder) and _valid_key(level)):
-                self.problem(where, f'a level is written "ladder/level", got "{value}"')
+                self.problem(where, f'a level is written "ladder/level", got "{shown(value)}"')
             elif not levels and not _valid_key(value):
-                self.problem(where, f'"{value}" is not a valid key')
+                self.problem(where, f'"{shown(value)}" is not a valid key')
             else:
                 seen.add(value)
                 result.append((where, value))
@@ -170,7 +203,8 @@ class Checker:
                 self.problem(f"{path}.{name}", "required")
             return default
         if not _is_int(value):
-            self.problem(f"{path}.{name}", f"must be a whole number, got {_type_name(value)}")
+            got = _type_name(value) + (f" ({shown(value)})" if isinstance(value, float) else "")
+            self.problem(f"{path}.{name}", f"must be a whole number, got {got}")
             return default
         if bounds and not bounds[0] <= value <= bounds[1]:
             low, high = bounds
@@ -196,10 +230,13 @@ class Checker:
         result = {}
         for score, text in value.items():
             where = f"{path}.{name}.{score}"
+            problem = text_problem(text) if isinstance(text, str) else None
             if not _is_int(score):
                 self.problem(where, "the score must be a whole number")
             elif not isinstance(text, str) or not text.strip():
                 self.problem(where, "must be non-empty text")
+            elif problem:
+                self.problem(where, problem)
             else:
                 result[score] = text
         return dict(sorted(result.items(), key=lambda kv: -kv[0]))
@@ -216,10 +253,12 @@ def _read_bank(c: Checker, raw: dict) -> dict:
     elif not isinstance(version, str):
         c.problem("bank.version", f'must be text, got {_type_name(version)} (quote it: "2026.1")')
         version = "1"
+    else:
+        version = c.text(entry, "version", "bank", max_length=column_max(Bank, "version"))
     return {
         "key": c.key(entry, "key", "bank"),
-        "name": c.text(entry, "name", "bank", required=True, max_length=200),
-        "version": version,
+        "name": c.text(entry, "name", "bank", required=True, max_length=column_max(Bank, "name")),
+        "version": version or "1",
         "description": c.text(entry, "description", "bank"),
     }
 
@@ -248,7 +287,9 @@ def _read_scale(c: Checker, raw: dict, path: str) -> dict:
         points.append(
             {
                 "value": value,
-                "label": c.text(point, "label", where, required=True, max_length=100),
+                "label": c.text(
+                    point, "label", where, required=True, max_length=column_max(ScalePoint, "label")
+                ),
                 "definition": c.text(point, "definition", where),
                 "meets_bar": meets,
             }
@@ -258,7 +299,9 @@ def _read_scale(c: Checker, raw: dict, path: str) -> dict:
     points.sort(key=lambda p: -(p["value"] or 0))
     return {
         "key": c.key(raw, "key", path),
-        "name": c.text(raw, "name", path, required=True, max_length=200),
+        "name": c.text(
+            raw, "name", path, required=True, max_length=column_max(RatingScale, "name")
+        ),
         "description": c.text(raw, "description", path),
         "points": points,
     }
@@ -267,7 +310,7 @@ def _read_scale(c: Checker, raw: dict, path: str) -> dict:
 def _read_competency(c: Checker, raw: dict, path: str) -> dict:
     return {
         "key": c.key(raw, "key", path),
-        "name": c.text(raw, "name", path, required=True, max_length=200),
+        "name": c.text(raw, "name", path, required=True, max_length=column_max(Competency, "name")),
         "description": c.text(raw, "description", path),
         "anchors": c.anchors(raw, "anchors", path),
     }
@@ -275,7 +318,11 @@ def _read_competency(c: Checker, raw: dict, path: str) -> dict:
 
 def _read_tag(c: Checker, raw: dict, path: str) -> dict:
     key = c.key(raw, "key", path)
-    return {"key": key, "name": c.text(raw, "name", path, max_length=100) or tag_name_from_key(key)}
+    return {
+        "key": key,
+        "name": c.text(raw, "name", path, max_length=column_max(Tag, "name"))
+        or tag_name_from_key(key),
+    }
 
 
 def _read_ladder(c: Checker, raw: dict, path: str) -> dict:
@@ -291,7 +338,7 @@ def _read_ladder(c: Checker, raw: dict, path: str) -> dict:
     )
     return {
         "key": c.key(raw, "key", path),
-        "name": c.text(raw, "name", path, required=True, max_length=200),
+        "name": c.text(raw, "name", path, required=True, max_length=column_max(Ladder, "name")),
         "description": c.text(raw, "description", path),
         "dimensions": dimensions,
         "levels": levels,
@@ -326,7 +373,9 @@ def _read_keyed_list(
 def _read_dimension(c: Checker, raw: dict, path: str) -> dict:
     return {
         "key": c.key(raw, "key", path),
-        "name": c.text(raw, "name", path, required=True, max_length=100),
+        "name": c.text(
+            raw, "name", path, required=True, max_length=column_max(LadderDimension, "name")
+        ),
     }
 
 
@@ -338,15 +387,18 @@ def _read_level(c: Checker, raw: dict, path: str, dim_keys: list[str], ladder: A
         expectations_raw = {}
     for dim, text in expectations_raw.items():
         where = f"{path}.expectations.{dim}"
+        problem = text_problem(text) if isinstance(text, str) else None
         if dim not in dim_keys:
-            c.problem(where, f'unknown dimension "{dim}" in ladder "{ladder}"')
+            c.problem(where, f'unknown dimension "{shown(dim)}" in ladder "{shown(ladder)}"')
         elif not isinstance(text, str) or not text.strip():
             c.problem(where, "must be non-empty text")
+        elif problem:
+            c.problem(where, problem)
         else:
             expectations[dim] = text
     return {
         "key": c.key(raw, "key", path),
-        "name": c.text(raw, "name", path, required=True, max_length=100),
+        "name": c.text(raw, "name", path, required=True, max_length=column_max(Level, "name")),
         "summary": c.text(raw, "summary", path),
         "litmus": c.text(raw, "litmus", path),
         "expectations": {d: expectations[d] for d in dim_keys if d in expectations},
@@ -358,7 +410,7 @@ def _read_level(c: Checker, raw: dict, path: str, dim_keys: list[str], ladder: A
 def _read_role(c: Checker, raw: dict, path: str) -> dict:
     return {
         "key": c.key(raw, "key", path),
-        "name": c.text(raw, "name", path, required=True, max_length=200),
+        "name": c.text(raw, "name", path, required=True, max_length=column_max(Role, "name")),
         "description": c.text(raw, "description", path),
         "ladder": c.key(raw, "ladder", path),
     }
@@ -367,7 +419,9 @@ def _read_role(c: Checker, raw: dict, path: str) -> dict:
 def _read_question(c: Checker, raw: dict, path: str) -> dict:
     kind = c.text(raw, "kind", path, default=Question.Kind.BEHAVIOURAL)
     if kind and kind not in KINDS:
-        c.problem(f"{path}.kind", f'"{kind}" is not a kind of question ({" | ".join(KINDS)})')
+        c.problem(
+            f"{path}.kind", f'"{shown(kind)}" is not a kind of question ({" | ".join(KINDS)})'
+        )
     comps = None
     if raw.get("competencies") is None:
         c.problem(f"{path}.competencies", "required (at least the primary competency)")
@@ -376,7 +430,9 @@ def _read_question(c: Checker, raw: dict, path: str) -> dict:
     derived = raw.get("derived_from")
     return {
         "key": c.key(raw, "key", path),
-        "title": c.text(raw, "title", path, required=True, max_length=200),
+        "title": c.text(
+            raw, "title", path, required=True, max_length=column_max(Question, "title")
+        ),
         "prompt": c.text(raw, "prompt", path, required=True),
         "follow_ups": c.strings(raw, "follow_ups", path),
         "goal": c.text(raw, "goal", path, required=True),

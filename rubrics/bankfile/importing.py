@@ -35,6 +35,7 @@ from .exporting import (
     scale_entry,
 )
 from .parsing import parse_bank
+from .reading import MAX_BYTES
 
 OUTCOMES = ("created", "updated", "new_version", "unchanged")
 
@@ -84,13 +85,15 @@ class ImportReport:
 
 
 @transaction.atomic
-def import_bank(text: str, *, actor=None, dry_run: bool = False) -> ImportReport:
+def import_bank(
+    text: str, *, actor=None, dry_run: bool = False, max_bytes: int = MAX_BYTES
+) -> ImportReport:
     """Validate the whole file, then create, update or version what it defines.
 
     All or nothing: any problem raises BankFileError before anything is written.
     A dry run does the same work and rolls it back, so its report is exact.
     """
-    data = parse_bank(text)
+    data = parse_bank(text, max_bytes=max_bytes)
     report = ImportReport(bank_key=data.bank["key"], dry_run=dry_run)
     bank = _import_bank_row(data.bank, report)
     for entry in data.scales:

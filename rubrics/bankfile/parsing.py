@@ -1,22 +1,31 @@
 """A bank file from text to valid `BankData`: read, check, resolve; every problem listed."""
 
+from accounts.validators import shown
+
 from .base import SECTIONS, SUPPORTED_FORMATS, BankData, BankFileError, _is_int
 from .checking import FIELDS, Checker, _read_sections
-from .reading import load_yaml
+from .reading import MAX_BYTES, read_yaml
 from .resolving import _check_references
 
 
-def parse_bank(text: str) -> BankData:
-    """Read and validate a bank file; raise BankFileError listing every problem."""
-    raw = load_yaml(text)
+def parse_bank(text: str, *, max_bytes: int = MAX_BYTES) -> BankData:
+    """Read and validate a bank file; raise BankFileError listing every problem.
+
+    Reading is bounded (`reading`); every value is then type-checked and every
+    text checked for what its column can store, each problem with its path and
+    line, before any reference is looked up in the database.
+    """
+    document = read_yaml(text, max_bytes=max_bytes)
+    raw = document.value
     if not isinstance(raw, dict):
         raise BankFileError(["file: a bank file is a YAML mapping (format, bank, questions, ...)"])
-    c = Checker()
+    c = Checker(document)
     fmt = raw.get("format")
     if fmt is None:
         raise BankFileError([f"format: required (supported: {_formats()})"])
     if not _is_int(fmt) or fmt not in SUPPORTED_FORMATS:
-        raise BankFileError([f"format: unsupported format {fmt!r}; supported: {_formats()}"])
+        c.problem("format", f"unsupported format {shown(fmt)}; supported: {_formats()}")
+        raise BankFileError(c.problems)
     for name in raw:
         if name not in FIELDS["top"]:
             c.problem(str(name), "unknown field")

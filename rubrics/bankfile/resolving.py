@@ -6,22 +6,46 @@ from .checking import Checker
 
 
 class Resolver:
-    """Looks keys up in the file first, then among installed current items."""
+    """Looks keys up in the file first, then among installed current items.
+
+    What the file references but does not define is fetched once per kind of
+    item (not once per reference), so checking a file of ten thousand questions
+    costs a handful of queries.
+    """
 
     def __init__(self, sections: dict[str, list[tuple[str, dict]]]):
         self.file = {s: {e["key"]: e for _, e in entries} for s, entries in sections.items()}
+        questions = [q for _, q in sections["questions"]]
+        self.installed = {
+            "competencies": _installed(
+                Competency.objects.current(),
+                {k for q in questions for k in _competency_refs(q)}
+                - set(self.file["competencies"]),
+            ),
+            "ladders": _installed(
+                Ladder.objects.all(),
+                {r["ladder"] for _, r in sections["roles"] if r["ladder"]}
+                - set(self.file["ladders"]),
+            ),
+            "questions": _installed(
+                Question.objects.current(),
+                {q["derived_from"] for q in questions if q["derived_from"]}
+                - set(self.file["questions"]),
+            ),
+        }
+        self.levels = _installed_levels(
+            {ref for q in questions for _, ref in q["levels"]}, set(self.file["ladders"])
+        )
+        self._points: tuple[set[int], str] | None = None
 
     def competency(self, key: str) -> bool:
-        return (
-            key in self.file["competencies"]
-            or Competency.objects.current().filter(key=key).exists()
-        )
+        return key in self.file["competencies"] or key in self.installed["competencies"]
 
     def ladder(self, key: str) -> bool:
-        return key in self.file["ladders"] or Ladder.objects.filter(key=key).exists()
+        return key in self.file["ladders"] or key in self.installed["ladders"]
 
     def question(self, key: str) -> bool:
-        return key in self.file["questions"] or Question.objects.current().filter(key=key).exists()
+        return key in self.file["questions"] or key in self.installed["questions"]
 
     def level_order(self, ref: str) -> tuple[str, int] | None:
         """(ladder key, position) of a "ladder/level" reference, or None if unknown."""
@@ -29,20 +53,47 @@ class Resolver:
         if ladder_key in self.file["ladders"]:
             keys = [lv["key"] for lv in self.file["ladders"][ladder_key]["levels"]]
             return (ladder_key, keys.index(level_key)) if level_key in keys else None
-        order = (
-            Level.objects.filter(ladder__key=ladder_key, key=level_key)
-            .values_list("order", flat=True)
-            .first()
-        )
+        order = self.levels.get(ref)
         return None if order is None else (ladder_key, order)
 
     def point_values(self) -> tuple[set[int], str]:
         """The scores anchors may name, and where they come from (for the message)."""
+        if self._points is None:
+            self._points = self._load_point_values()
+        return self._points
+
+    def _load_point_values(self) -> tuple[set[int], str]:
         if self.file["scales"]:
-            values = {p["value"] for s in self.file["scales"].values() for p in s["points"]}
+            values = {
+                p["value"]
+                for s in self.file["scales"].values()
+                for p in s["points"]
+                if p["value"] is not None
+            }
             return values, "any scale of this bank"
         values = set(ScalePoint.objects.filter(scale__current=True).values_list("value", flat=True))
         return values, "any installed scale"
+
+
+def _competency_refs(question: dict) -> list[str]:
+    comps = question["competencies"]
+    return [k for k in [comps["primary"], *(k for _, k in comps["secondary"])] if k]
+
+
+def _installed(rows, keys: set[str]) -> set[str]:
+    """Which of `keys` exist among `rows`, in one query."""
+    if not keys:
+        return set()
+    return set(rows.filter(key__in=keys).values_list("key", flat=True))
+
+
+def _installed_levels(refs: set[str], file_ladders: set[str]) -> dict[str, int]:
+    """{"ladder/level": order} of the installed levels among `refs`, in one query."""
+    ladders = {ref.partition("/")[0] for ref in refs} - file_ladders
+    if not ladders:
+        return {}
+    rows = Level.objects.filter(ladder__key__in=ladders).values_list("ladder__key", "key", "order")
+    return {f"{lk}/{k}": order for lk, k, order in rows if f"{lk}/{k}" in refs}
 
 
 def _check_anchors(c: Checker, anchors: dict[int, str], path: str, resolver: Resolver) -> None:

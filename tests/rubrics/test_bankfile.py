@@ -48,6 +48,11 @@ def empty_catalogue() -> None:
         model.objects.all().delete()
 
 
+def unplaced(problems: list[str]) -> list[str]:
+    """Problems without their "(line L, column C)", for tests about the wording."""
+    return [re.sub(r" \(line \d+, column \d+\)", "", p) for p in problems]
+
+
 def devops_bank() -> m.Bank:
     return m.Bank.objects.get(key=DEVOPS)
 
@@ -245,14 +250,14 @@ BROKEN = {
                              r'questions\[1\]\.derived_from: unknown question "devops-9z"'),
     "bad key": (lambda: edited(_set("tags[0].key", "Kube_Netes")),
                 r'tags\[0\]\.key: "Kube_Netes" is not a valid key \(lower-case letters, digits '
-                r"and hyphens\)"),
+                r"and hyphens, at most 80\)"),
     "not a list of text": (lambda: edited(_set("questions[0].checklist", "Detection")),
                            r"questions\[0\]\.checklist: must be a list of text, got text"),
     "unknown field": (lambda: edited(_set("questions[0].folow_ups", ["x"])),
                       r"questions\[0\]\.folow_ups: unknown field"),
     "field twice in one mapping": (
         lambda: bank_text().replace("    minutes: 15\n", "    minutes: 15\n    minutes: 20\n"),
-        r"line 91, column 5: not valid YAML: duplicate field 'minutes' in one mapping"),
+        r"line 91, column 5: duplicate field 'minutes' in one mapping"),
     "key owned by another bank": (lambda: edited(_set("competencies[1].key", "security")),
                                   r'competencies\[1\]\.key: "security" is defined by bank '
                                   r'"core"; reference it by key instead'),
@@ -268,7 +273,8 @@ def test_broken_file_names_the_place_and_imports_nothing(catalogue, case):
     with pytest.raises(BankFileError) as raised:
         import_bank(make_text())
 
-    assert any(re.fullmatch(expected, p) for p in raised.value.problems), raised.value.problems
+    problems = unplaced(raised.value.problems)
+    assert any(re.fullmatch(expected, p) for p in problems), raised.value.problems
     assert snapshot() == before
 
 
@@ -277,7 +283,7 @@ def test_every_problem_is_listed_at_once():
     with pytest.raises(BankFileError) as raised:
         parse_bank(bank_text("broken.yaml"))
 
-    assert raised.value.problems == [
+    assert unplaced(raised.value.problems) == [
         'questions[0].kind: "technial" is not a kind of question '
         "(behavioural | situational | technical)",
         "questions[0].minutes: 500 is out of range (1–180)",
@@ -300,10 +306,25 @@ def test_a_level_that_a_pinned_question_uses_cannot_be_removed():
     with pytest.raises(BankFileError) as raised:
         import_bank(edited(drop_staff))
 
-    assert raised.value.problems == [
+    assert unplaced(raised.value.problems) == [
         'ladders[0].levels: level "staff" is used by a question of a published loop and '
         "cannot be removed"]
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_every_problem_names_the_line_and_column_of_its_value():
+    with pytest.raises(BankFileError) as raised:
+        parse_bank(bank_text("broken.yaml"))
+
+    # broken.yaml: kind on line 14, minutes on 15, the primary competency on 17.
+    assert raised.value.problems == [
+        'questions[0].kind (line 14, column 11): "technial" is not a kind of question '
+        "(behavioural | situational | technical)",
+        "questions[0].minutes (line 15, column 14): 500 is out of range (1–180)",
+        'questions[0].competencies.primary (line 17, column 16): unknown competency '
+        '"reliabilty"',
+    ]
 
 
 # --- Versions ----------------------------------------------------------------

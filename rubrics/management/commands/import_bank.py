@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from rubrics.bankfile import BankFileError, import_bank
+from rubrics.bankfile import MAX_BYTES, BankFileError, import_bank
 
 
 class Command(BaseCommand):
@@ -42,6 +42,11 @@ class Command(BaseCommand):
 
     def _import_one(self, path: str, dry_run: bool) -> bool:
         try:
+            # The size is checked before reading, so a huge file is never loaded.
+            size = Path(path).stat().st_size
+            if size > MAX_BYTES:
+                self.stderr.write(f"{path}: {size} bytes; a bank file may be at most {MAX_BYTES}")
+                return False
             text = Path(path).read_bytes().decode("utf-8")
             report = import_bank(text)
             report.dry_run = dry_run
