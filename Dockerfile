@@ -20,8 +20,9 @@ RUN pip install .
 COPY . .
 
 # Static files are collected (hashed and compressed for whitenoise) at build time, with
-# a throw-away key: settings refuse to start without SECRET_KEY when DEBUG is off.
-RUN SECRET_KEY=build-time-only-not-a-secret DEBUG=false \
+# a throw-away key (settings refuse to start without SECRET_KEY when DEBUG is off) and
+# the console mail backend allowed, since nothing is sent while building.
+RUN SECRET_KEY=build-time-only-not-a-secret DEBUG=false ALLOW_CONSOLE_EMAIL=true \
         python manage.py collectstatic --noinput -v 0 \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin loopwright \
     && mkdir -p /app/media \

@@ -5,6 +5,7 @@ DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS switch to production.
 """
 
 import os
+import re
 import zoneinfo
 from pathlib import Path
 
@@ -59,6 +60,19 @@ LOCAL_RUN = DEBUG or env_bool("LOOPWRIGHT_LOCAL", False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Proxies in front of Loopwright that append the address they received a request from
+# to TRUSTED_PROXY_HEADER (accounts/axes_hooks.py): 1 behind one TLS proxy. 0 trusts
+# no header, so a client cannot forge its address; REMOTE_ADDR counts.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "X-Forwarded-For")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} must be 0 or more")
+if not re.fullmatch(r"[A-Za-z0-9-]+", TRUSTED_PROXY_HEADER):
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_HEADER={TRUSTED_PROXY_HEADER!r} is not a header name (e.g. X-Forwarded-For)"
+    )
+TRUSTED_PROXY_META_KEY = "HTTP_" + TRUSTED_PROXY_HEADER.upper().replace("-", "_")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -163,6 +177,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "accounts.throttling.AccountResetHandler"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The client's address behind TRUSTED_PROXY_COUNT proxies, and an account id (never the
+# username typed, often an email address) in axes' log lines.
+AXES_CLIENT_IP_CALLABLE = "accounts.axes_hooks.client_ip"
+AXES_CLIENT_STR_CALLABLE = "accounts.axes_hooks.client_str"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -174,7 +192,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -212,10 +230,20 @@ BANK_UPLOAD_MAX_BYTES = env_int("BANK_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
 CV_MAX_BYTES = env_int("CV_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Email goes to the console unless a real backend is configured (e.g. SMTP).
+# Email goes to the console on local runs. The console writes password-reset links and
+# candidates' names into the log, so production refuses it unless told it is wanted.
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAIL_BACKEND = env_str("EMAIL_BACKEND", CONSOLE_EMAIL_BACKEND)
+ALLOW_CONSOLE_EMAIL = env_bool("ALLOW_CONSOLE_EMAIL", LOCAL_RUN)
+if MAIL_BACKEND == CONSOLE_EMAIL_BACKEND and not ALLOW_CONSOLE_EMAIL:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is the console, which writes password-reset links and candidates' "
+        "names into the log. Set EMAIL_BACKEND (e.g. django.core.mail.backends.smtp."
+        "EmailBackend with EMAIL_HOST), or ALLOW_CONSOLE_EMAIL=true for a trial."
+    )
 MAILERS = {
     "default": {
-        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "BACKEND": MAIL_BACKEND,
         "OPTIONS": {
             k.lower(): v
             for k, v in {
@@ -237,10 +265,27 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in hx-headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Production is HTTPS only: TLS ends at the proxy, which must set X-Forwarded-Proto
+# (overwriting what a client sent). HTTPS_ONLY=false serves a plain-HTTP trial on
+# localhost; SECURE_COOKIES, its older name, is read when HTTPS_ONLY is not set.
+HTTPS_ONLY = not LOCAL_RUN and env_bool("HTTPS_ONLY", env_bool("SECURE_COOKIES", True))
 if not LOCAL_RUN:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS_ONLY
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+# A year of HSTS, subdomains included (those of the host Loopwright answers on, not its
+# parent domain). Preloading commits a whole registrable domain to HTTPS in every
+# browser, for good: that is the domain owner's decision, so it stays off unless asked
+# for, and Django's reminder about it (security.W021) is silenced until then.
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"HSTS_SECONDS={SECURE_HSTS_SECONDS} must be 0 or more")
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+if ALLOW_CONSOLE_EMAIL:
+    # Asked for in so many words (or a local run): Django's deploy check agrees.
+    SILENCED_SYSTEM_CHECKS.append("mail.E001")
 
 # Strict CSP: our own scripts and styles only; no inline script, no style="".
 SECURE_CSP = {

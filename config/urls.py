@@ -12,3 +12,6 @@ urlpatterns = [
     path("scoring/", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A lost database connection answers 503 "try again" (config/db_faults.py); else a 500.
+handler500 = "config.db_faults.server_error"
