@@ -6,9 +6,7 @@ figure and of the export (DESIGN: independence holds in aggregates and exports).
 """
 
 import csv
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from statistics import fmean
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -22,12 +20,18 @@ from accounts.models import User
 from accounts.permissions import require_recruiter
 
 from ..calibration import (
+    BAND,
+    LEVEL,
     InterviewerCalibration,
+    Leniency,
+    Reading,
     deviations,
     interviewer_calibration,
+    leniency_by,
     leniency_by_month,
     leniency_by_scorecard,
 )
+from ..calibration import MIN_CANDIDATES as LABEL_MIN_CANDIDATES
 from ..charts import leniency_chart
 from ..committee import (
     EXPORT_HEADER,
@@ -43,10 +47,11 @@ from ..committee import (
 from ..reliability import MIN_CANDIDATES, RESAMPLES, reliability_by_competency
 from .pipeline import render_screen
 
-# Within a quarter of a scale point of the rest of the panel reads as "in line".
-IN_LINE = 0.25
-# Fewer comparisons than this: say the figure is thin rather than let it accuse anyone.
-FEW_COMPARISONS = 10
+# The practical band (scoring.calibration.BAND, ±0.25): a label needs the whole 95 %
+# interval beyond it (lenient/severe) or within it (in line).
+IN_LINE = BAND
+# The interval strip's axis: ±1.5 scale points, wider intervals run off its ends.
+STRIP_LIMIT, STRIP_WIDTH, STRIP_HEIGHT = 1.5, 120, 18
 # The leniency chart goes per month once there are this many months, else per scorecard.
 MONTHS_FOR_MONTHLY = 3
 BAR_WIDTH, BAR_GAP, BAR_HEIGHT = 14, 3, 28
@@ -91,12 +96,63 @@ def signed(value: float | None) -> str:
     return "" if value is None else f"{value:+.2f}".replace("-", "−")
 
 
-def leniency_words(row: InterviewerCalibration) -> str:
-    if row.leniency is None:
-        return "no comparison yet"
-    if abs(row.leniency) < IN_LINE:
-        return "in line with the panel"
-    return "lenient" if row.leniency > 0 else "severe"
+def leniency_words(leniency: Leniency) -> str:
+    """The reading, with the n it rests on when the evidence is not enough yet."""
+    reading = leniency.reading
+    if reading == Reading.NOT_ENOUGH:
+        return f"{reading} (n = {leniency.candidates} candidate{_s(leniency.candidates)})"
+    return str(reading)
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def interval_text(leniency: Leniency) -> str:
+    if leniency.low is None or leniency.high is None:
+        return ""
+    return f"{signed(leniency.low)} to {signed(leniency.high)}"
+
+
+def leniency_cells(leniency: Leniency) -> dict:
+    """What a row of leniency shows: mean, interval, n, reading and the interval strip."""
+    return {
+        "leniency": leniency,
+        "mean": signed(leniency.mean),
+        "interval": interval_text(leniency),
+        "reading": leniency.reading.value,
+        "words": leniency_words(leniency),
+        "strip": interval_strip(leniency),
+    }
+
+
+def interval_strip(leniency: Leniency) -> dict | None:
+    """A small SVG strip: the ±band shaded, the interval as a line, the mean as a dot."""
+    if leniency.mean is None:
+        return None
+
+    def x(value: float) -> float:
+        clipped = max(-STRIP_LIMIT, min(STRIP_LIMIT, value))
+        return round((clipped + STRIP_LIMIT) / (2 * STRIP_LIMIT) * STRIP_WIDTH, 1)
+
+    has_interval = leniency.low is not None and leniency.high is not None
+    words = f"Leniency {signed(leniency.mean)}"
+    if has_interval:
+        words += f", 95 % interval {interval_text(leniency)}"
+    return {
+        "width": STRIP_WIDTH,
+        "height": STRIP_HEIGHT,
+        "mid": STRIP_HEIGHT / 2,
+        "band_y": 2,
+        "band_height": STRIP_HEIGHT - 4,
+        "band_x": x(-BAND),
+        "band_width": round(x(BAND) - x(-BAND), 1),
+        "zero": x(0),
+        "low": x(leniency.low) if has_interval else None,
+        "high": x(leniency.high) if has_interval else None,
+        "mean": x(leniency.mean),
+        "label": f"{words}; band ±{BAND:.2f}",
+    }
 
 
 def distribution_bars(distribution: dict[int, int]) -> dict:
@@ -129,15 +185,18 @@ def distribution_bars(distribution: dict[int, int]) -> dict:
 
 def calibration_view_rows(rows: Iterable[InterviewerCalibration]) -> list[dict]:
     return [
-        {
-            "row": row,
-            "words": leniency_words(row),
-            "leniency": signed(row.leniency),
-            "thin": 0 < row.comparisons < FEW_COMPARISONS,
-            "bars": distribution_bars(row.distribution),
-        }
+        {"row": row, **leniency_cells(row.leniency), "bars": distribution_bars(row.distribution)}
         for row in rows
     ]
+
+
+def label_rule() -> dict:
+    """The figures the page's explanation line quotes, from the one place they are set."""
+    return {
+        "band": f"{BAND:.2f}",
+        "level": round(LEVEL * 100),
+        "min_candidates": LABEL_MIN_CANDIDATES,
+    }
 
 
 def calibration_for(form: CalibrationForm, user, person: int | None = None) -> tuple:
@@ -168,6 +227,7 @@ def calibration(request: HttpRequest) -> HttpResponse:
             "rows": calibration_view_rows(rows),
             "scorecards": len(cards),
             "query": _filters_query(form),
+            "rule": label_rule(),
         }
     return render_screen(request, "scoring/calibration.html", "calibration-results", context)
 
@@ -206,6 +266,7 @@ def calibration_person(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "competencies": _by_competency(devs, names),
             "query": _filters_query(form),
+            "rule": label_rule(),
         }
     return render(request, "scoring/calibration.html", {**context, "detail": True})
 
@@ -227,19 +288,13 @@ def _role_chart(person: User, devs, shadow: bool) -> dict:
 
 
 def _by_competency(devs, names: dict[int, str]) -> list[dict]:
-    grouped: dict = defaultdict(list)
-    for d in devs:
-        if not d.shadow:
-            grouped[d.competency_id].append(d.value)
+    """Per competency, as an interviewer (not a shadow): each over its own candidates."""
+    per = leniency_by((d for d in devs if not d.shadow), key=lambda d: d.competency_id)
     order = list(names)
     return [
-        {
-            "name": names.get(c, f"Competency {c}"),
-            "leniency": signed(fmean(values)),
-            "comparisons": len(values),
-        }
-        for c, values in sorted(
-            grouped.items(), key=lambda item: order.index(item[0]) if item[0] in order else 999
+        {"name": names.get(c, f"Competency {c}"), **leniency_cells(leniency)}
+        for c, leniency in sorted(
+            per.items(), key=lambda item: order.index(item[0]) if item[0] in order else 999
         )
     ]
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from accounts.models import AuditEntry
 from tests.factories import make_application, make_scorecard, make_scoring_loop, make_user
 
 from .committee_setup import interview_at, submitted_card
+from .test_committee_queries import CALIBRATION_QUERIES, PERSON_QUERIES
 
 
 def person(first: str, last: str, *groups: str):
@@ -44,19 +46,98 @@ def calibration(client, user, **query):
     return client.get(reverse("scoring:calibration"), query)
 
 
-def test_calibration_shows_leniency_with_its_comparisons_and_flags_shadows(client, recruiter, loop):
+def row_of(html: str, name: str) -> str:
+    return html.split("<tbody>", 1)[1].split(name, 1)[1].split("</tr>", 1)[0]
+
+
+def cells(row: str) -> list[str]:
+    """The row's cells as text: tags dropped, SVG titles and whitespace with them."""
+    row = re.sub(r"<svg.*?</svg>", "", row, flags=re.S)
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+    ]
+
+
+# Scorecards, on time, scores given, leniency, interval, candidates, comparisons, reading.
+LENIENCY, INTERVAL, CANDIDATES, COMPARISONS, READING = 3, 4, 5, 6, 7
+
+
+def test_calibration_shows_leniency_with_what_it_rests_on_and_flags_shadows(
+    client, recruiter, loop
+):
     html = calibration(client, recruiter, loop=loop.key).content.decode()
 
     rows = html.split("<tbody>", 1)[1]
     assert rows.index("Hal High") < rows.index("Lou Low") < rows.index("Sam Shadow")
-    hal = rows.split("Hal High", 1)[1].split("</tr>", 1)[0]
-    assert "+1.00" in hal and "2 comparisons" in hal and "lenient" in hal
-    lou = rows.split("Lou Low", 1)[1].split("</tr>", 1)[0]
-    assert "−1.00" in lou and "severe" in lou
-    sam = rows.split("Sam Shadow", 1)[1].split("</tr>", 1)[0]
-    assert "Shadow</span>" in sam
-    assert "100%" in hal  # submitted before the interview even ended: on time
-    assert 'class="calibration-dist"' in hal
+    hal = cells(row_of(html, "Hal High"))
+    assert hal[LENIENCY] == "+1.00"
+    assert (hal[CANDIDATES], hal[COMPARISONS]) == ("2", "2")
+    # Two candidates, each exactly a point up: an interval of no width, yet no label.
+    assert hal[READING] == "not enough evidence yet (n = 2 candidates)"
+    lou = cells(row_of(html, "Lou Low"))
+    assert lou[LENIENCY] == "−1.00" and lou[READING].startswith("not enough evidence yet")
+    assert "Shadow</span>" in row_of(html, "Sam Shadow")
+    assert hal[1].startswith("100%")  # submitted before the interview even ended: on time
+    assert 'class="calibration-dist"' in row_of(html, "Hal High")
+    assert "Lenient</strong> or <strong>severe</strong> only when the whole interval" in html
+    assert "±0.25" in html and "fewer than 5 candidates" in html
+
+
+@pytest.fixture
+def labelled(recruiter):
+    """Seven candidates: Hal scores 1–2 points above Lou on Systems design, 4 of 5 on Ownership.
+
+    Hal's deviations on Systems design: +1, +2, +1, +2, +1, +2, +1 (mean 10/7 = +1.43)
+    over seven candidates, each with one comparison; Lou's the opposite. With one
+    comparison per candidate the interval is the textbook t interval: s = 0.5345,
+    SE = s / √7 = 0.2020, t(6) = 2.4469, so 1.4286 ± 0.4944 = +0.93 to +1.92.
+    """
+    loop = make_scoring_loop(by=recruiter)
+    hal, lou = person("Hal", "High"), person("Lou", "Low")
+    for n in range(7):
+        application = make_application(loop=loop, by=recruiter)
+        submitted_card(application, "Technical", {"Ownership": 4, "Systems design": 4}, person=hal)
+        submitted_card(application, "Values", {"Systems design": 3 - n % 2}, person=lou)
+    loop.people = {"hal": hal, "lou": lou}
+    return loop
+
+
+def test_a_label_needs_the_whole_interval_beyond_the_band(client, recruiter, labelled):
+    html = calibration(client, recruiter, loop=labelled.key).content.decode()
+
+    hal = cells(row_of(html, "Hal High"))
+    assert hal[LENIENCY] == "+1.43"
+    assert (hal[CANDIDATES], hal[COMPARISONS]) == ("7", "7")
+    low, high = (float(x.replace("−", "-")) for x in hal[INTERVAL].split(" to "))
+    assert (low, high) == (0.93, 1.92)
+    assert hal[READING] == "lenient"
+    lou = cells(row_of(html, "Lou Low"))
+    assert lou[LENIENCY] == "−1.43" and lou[READING] == "severe"
+    strip = row_of(html, "Hal High").split('class="calibration-strip"', 1)[1]
+    assert 'aria-label="Leniency +1.43, 95 % interval +0.93 to +1.92; band ±0.25"' in strip
+
+
+@pytest.mark.parametrize("applications", [5, 10])
+def test_the_calibration_pages_queries_do_not_grow_with_labelled_rows(
+    client, recruiter, django_assert_num_queries, applications
+):
+    """Intervals are arithmetic over the same two queries' rows: no query per row."""
+    loop = make_scoring_loop(by=recruiter)
+    hal, lou = person("Hal", "High"), person("Lou", "Low")
+    for n in range(applications):
+        application = make_application(loop=loop, by=recruiter)
+        submitted_card(application, "Technical", {"Systems design": 4 + n % 2}, person=hal)
+        submitted_card(application, "Values", {"Systems design": 3}, person=lou)
+    client.force_login(recruiter)
+    query = {"loop": loop.key}
+    client.get(reverse("scoring:calibration"), query)
+
+    with django_assert_num_queries(CALIBRATION_QUERIES):
+        html = client.get(reverse("scoring:calibration"), query).content.decode()
+    assert cells(row_of(html, "Hal High"))[READING] == "lenient"
+    with django_assert_num_queries(PERSON_QUERIES):
+        client.get(reverse("scoring:calibration_person", args=[hal.pk]), query)
 
 
 def test_calibration_is_the_recruiters(client, committee, interviewer, loop):
@@ -119,8 +200,25 @@ def test_the_person_page_draws_leniency_over_time_and_per_competency(client, rec
 
     assert "Hal High: calibration" in html
     assert 'class="chart chart--leniency"' in html
+    assert "carries no label" in html
     per_competency = html.split('id="per-competency-heading"', 1)[1]
-    assert "Systems design" in per_competency and "+1.00" in per_competency
+    design = cells(per_competency.split("Systems design", 1)[1].split("</tr>", 1)[0])
+    assert design[0] == "+1.00"  # leniency, then the interval, candidates, comparisons
+    assert (design[2], design[3]) == ("2", "2")
+    assert design[4] == "not enough evidence yet (n = 2 candidates)"
+
+
+def test_the_person_page_gives_each_competency_its_interval(client, recruiter, labelled):
+    client.force_login(recruiter)
+    url = reverse("scoring:calibration_person", args=[labelled.people["hal"].pk])
+
+    html = client.get(url, {"loop": labelled.key}).content.decode()
+
+    per_competency = html.split('id="per-competency-heading"', 1)[1]
+    design = cells(per_competency.split("Systems design", 1)[1].split("</tr>", 1)[0])
+    assert design[:4] == ["+1.43", "+0.93 to +1.92", "7", "7"]
+    assert design[4] == "lenient"
+    assert "Ownership" not in per_competency  # nobody else scored it: nothing to compare
 
 
 def test_the_person_page_is_the_recruiters(client, committee, loop):
@@ -225,8 +323,8 @@ def test_a_recruiter_owing_their_own_scorecard_gets_nothing_of_that_application(
     assert entry.data["excluded_applications"] == 1
 
     html = calibration(client, interviewing_recruiter, loop=loop.key).content.decode()
-    hal = html.split("Hal High", 1)[1].split("</tr>", 1)[0]
-    assert "1 comparison" in hal  # one application's Systems design left, not two
+    hal = cells(row_of(html, "Hal High"))
+    assert (hal[CANDIDATES], hal[COMPARISONS]) == ("1", "1")  # one application left, not two
     reliability = client.get(reverse("scoring:reliability"), {"loop": loop.key})
     assert "1 application left out" in reliability.content.decode()
 
@@ -238,11 +336,11 @@ def test_the_person_page_figures_match_the_whole_loops(client, recruiter, loop):
     submitted_card(other, "Values", {"Systems design": 5})
     client.force_login(recruiter)
     listing = client.get(reverse("scoring:calibration"), {"loop": loop.key}).content.decode()
-    whole = listing.split("<tbody>", 1)[1].split("Hal High", 1)[1].split("</tr>", 1)[0]
+    whole = cells(row_of(listing, "Hal High"))
 
     url = reverse("scoring:calibration_person", args=[loop.people["hal"].pk])
     html = client.get(url, {"loop": loop.key}).content.decode()
-    own = html.split("<tbody>", 1)[1].split("Hal High", 1)[1].split("</tr>", 1)[0]
+    own = cells(row_of(html, "Hal High"))
 
-    for figure in ("+1.00", "2 comparisons", "2<span", "100%"):
-        assert figure in whole and figure in own
+    assert own == whole
+    assert whole[LENIENCY] == "+1.00" and whole[COMPARISONS] == "2" and whole[1][:4] == "100%"
