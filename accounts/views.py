@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -21,6 +20,7 @@ from .forms import (
     PersonForm,
     ProfileForm,
 )
+from .htmx import is_fragment_request, render_screen
 from .models import AuditEntry, User
 
 PEOPLE_PER_PAGE = 25
@@ -95,19 +95,6 @@ def get_person_for(user: User, pk: int, *, write: bool = False) -> User:
     return person
 
 
-def is_fragment_request(request: HttpRequest) -> bool:
-    # A history restore asks for the whole page even though it comes from htmx.
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def render_list(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
-    """One view, one template: the full page, or only the results when htmx asks."""
-    name = f"{template}#{partial}" if is_fragment_request(request) else template
-    response = render(request, name, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
-
-
 def page_query(request: HttpRequest) -> str:
     """The current filters as a query string, for pagination links that keep them."""
     query = request.GET.copy()
@@ -119,11 +106,19 @@ def page_query(request: HttpRequest) -> str:
 def people(request: HttpRequest) -> HttpResponse:
     permissions.require_recruiter(request.user)
     form = PeopleFilterForm(request.GET)
-    page = Paginator(form.filter(User.objects.for_people_list()), PEOPLE_PER_PAGE) \
-        .get_page(request.GET.get("page"))
-    return render_list(request, "accounts/people.html", "people-results", {
-        "form": form, "page": page, "query": page_query(request),
-    })
+    page = Paginator(form.filter(User.objects.for_people_list()), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render_screen(
+        request,
+        "accounts/people.html",
+        "people-results",
+        {
+            "form": form,
+            "page": page,
+            "query": page_query(request),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -134,14 +129,17 @@ def person_invite(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             person = services.invite_person(
-                by=request.user, **form.cleaned_data,
+                by=request.user,
+                **form.cleaned_data,
                 site_root=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{person} is invited: we emailed {person.email} "
-                                      "a link to choose a password.")
+            messages.success(
+                request,
+                f"{person} is invited: we emailed {person.email} a link to choose a password.",
+            )
             return redirect_after_change(request, reverse("accounts:people"))
     return render_form(request, "accounts/person_invite.html", "invite-form", {"form": form})
 
@@ -153,16 +151,22 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.update_person(person, by=request.user, first_name=data["first_name"],
-                                   last_name=data["last_name"], groups=data["groups"],
-                                   time_zone=data["time_zone"])
+            services.update_person(
+                person,
+                by=request.user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                groups=data["groups"],
+                time_zone=data["time_zone"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, f"Changes to {person} are saved.")
             return redirect_after_change(request, reverse("accounts:person_edit", args=[pk]))
-    return render_form(request, "accounts/person_edit.html", "person-form",
-                       {"form": form, "person": person})
+    return render_form(
+        request, "accounts/person_edit.html", "person-form", {"form": form, "person": person}
+    )
 
 
 @require_POST
@@ -184,10 +188,15 @@ def change_status(request: HttpRequest, pk: int, change, done: str) -> HttpRespo
     except ValidationError as exc:
         error = " ".join(exc.messages)
     if is_fragment_request(request):
-        return render(request, "accounts/person_edit.html#person-status", {
-            "person": person, "status_error": error,
-            "status_done": None if error else done.format(person),
-        })
+        return render(
+            request,
+            "accounts/person_edit.html#person-status",
+            {
+                "person": person,
+                "status_error": error,
+                "status_done": None if error else done.format(person),
+            },
+        )
     if error:
         messages.error(request, error)
     else:
@@ -211,8 +220,16 @@ def redirect_after_change(request: HttpRequest, url: str) -> HttpResponse:
 def audit(request: HttpRequest) -> HttpResponse:
     permissions.require_recruiter(request.user)
     form = AuditFilterForm(request.GET)
-    page = Paginator(form.filter(AuditEntry.objects.for_listing()), AUDIT_ENTRIES_PER_PAGE) \
-        .get_page(request.GET.get("page"))
-    return render_list(request, "accounts/audit.html", "audit-results", {
-        "form": form, "page": page, "query": page_query(request),
-    })
+    page = Paginator(
+        form.filter(AuditEntry.objects.for_listing()), AUDIT_ENTRIES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render_screen(
+        request,
+        "accounts/audit.html",
+        "audit-results",
+        {
+            "form": form,
+            "page": page,
+            "query": page_query(request),
+        },
+    )

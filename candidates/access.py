@@ -23,6 +23,7 @@ from accounts.permissions import is_recruiter
 from .models import Application, Assignment, Candidate, Interview
 
 _pending_checks: list[Callable[[object, Application], bool]] = []
+_review_rules: dict[str, Callable[[object, Application], bool]] = {}
 
 
 def register_pending_review(check: Callable[[object, Application], bool]) -> None:
@@ -31,8 +32,43 @@ def register_pending_review(check: Callable[[object, Application], bool]) -> Non
         _pending_checks.append(check)
 
 
+def register_review_rules(
+    *,
+    review: Callable[[object, Application], bool],
+    decide: Callable[[object, Application], bool],
+) -> None:
+    """The scoring app's rules for reading what others said and for deciding."""
+    _review_rules.update(review=review, decide=decide)
+
+
+def _remembered(application: Application, name: str, user, compute: Callable[[], bool]) -> bool:
+    """Answer once per application object and user: one page asks several rules."""
+    cache = application.__dict__.setdefault("_access_answers", {})
+    key = (name, getattr(user, "pk", None))
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def awaiting_own_review(user, application: Application) -> bool:
-    return any(check(user, application) for check in _pending_checks)
+    return _remembered(
+        application,
+        "pending",
+        user,
+        lambda: any(check(user, application) for check in _pending_checks),
+    )
+
+
+def may_review(user, application: Application) -> bool:
+    """May read the others' scorecards, the committee view (scoring.access.may_review)."""
+    rule = _review_rules.get("review")
+    return bool(rule and rule(user, application))
+
+
+def may_decide(user, application: Application) -> bool:
+    """May decide and read the packets (scoring.access.may_decide)."""
+    rule = _review_rules.get("decide")
+    return bool(rule and rule(user, application))
 
 
 def visible_applications(user) -> QuerySet[Application]:
@@ -71,7 +107,12 @@ def is_assigned(user, application: Application) -> bool:
 
 
 def is_committee_member(user, application: Application) -> bool:
-    return application.committee.filter(pk=user.pk).exists()
+    return _remembered(
+        application,
+        "committee",
+        user,
+        lambda: application.committee.filter(pk=user.pk).exists(),
+    )
 
 
 def get_candidate_for(user, pk: int, *, write: bool = False) -> Candidate:

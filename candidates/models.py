@@ -7,12 +7,23 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from interviews.models import Loop, Stage
+
+# What every write about an erased candidate answers (candidates.privacy: erasure is final).
+ERASED_MESSAGE = "This candidate was erased: nothing more can be written about them."
+
+
+def erased_error(field: str | None = None) -> ValidationError:
+    """The refusal, at `field` (or the form as a whole) for views that place errors."""
+    if field is None:
+        return ValidationError(ERASED_MESSAGE, code="erased")
+    return ValidationError({field: ValidationError(ERASED_MESSAGE, code="erased")})
 
 
 def cv_path(candidate: "Candidate", filename: str) -> str:
@@ -55,6 +66,14 @@ class Candidate(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
+        constraints = [
+            # Erasure (candidates.privacy) blanks these in the same save that sets erased_at.
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True)
+                | Q(email="", recruiter_notes="", cv="", cv_name=""),
+                name="erased_candidate_holds_no_personal_data",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -64,6 +83,21 @@ class Candidate(models.Model):
 
     def audit_scope(self) -> str:
         return f"candidate:{self.pk}"
+
+    def refuse_if_erased(self) -> None:
+        """Raise `erased_error()` if the candidate is erased, read afresh under a row lock.
+
+        Inside the caller's transaction: a write racing the erasure (which locks this row
+        first) waits for it, then is refused instead of writing the data back.
+        """
+        erased_at = (
+            Candidate.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("erased_at", flat=True)
+            .first()
+        )
+        if erased_at is not None:
+            raise erased_error()
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -80,8 +114,11 @@ class Application(models.Model):
         HIRED = "hired", "Hired"
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        # Set only by erasing the candidate (candidates.privacy): final, nothing is
+        # written about the application afterwards; the status it had is in the audit trail.
+        ERASED = "erased", "Erased"
 
-    CLOSED = (Status.HIRED, Status.REJECTED, Status.WITHDRAWN)
+    CLOSED = (Status.HIRED, Status.REJECTED, Status.WITHDRAWN, Status.ERASED)
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="applications")
     loop = models.ForeignKey(Loop, on_delete=models.PROTECT, related_name="applications")
@@ -110,6 +147,14 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["active", "offer", "hired", "rejected", "withdrawn", "erased"]
+                ),
+                name="application_status_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.candidate} — {self.loop.name}"
@@ -123,6 +168,26 @@ class Application(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in self.CLOSED
+
+    @property
+    def is_erased(self) -> bool:
+        return self.status == self.Status.ERASED
+
+    def refuse_if_erased(self, field: str | None = None) -> None:
+        """Raise `erased_error(field)` if the application is erased, read under a row lock.
+
+        The status is read afresh, not from this instance: a write racing the erasure
+        (which closes every application in its transaction) waits for it, then is refused.
+        `field`: NON_FIELD_ERRORS for callers that read `error.message_dict`.
+        """
+        status = (
+            Application.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status == self.Status.ERASED:
+            raise erased_error(field)
 
 
 class Interview(models.Model):
@@ -149,6 +214,10 @@ class Interview(models.Model):
             models.UniqueConstraint(
                 fields=["application", "stage"], name="one_interview_per_stage"
             ),
+            models.CheckConstraint(
+                condition=Q(state__in=["scheduled", "held", "cancelled", "no_show"]),
+                name="interview_state_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -167,13 +236,38 @@ class Interview(models.Model):
         return self.starts_at + timedelta(minutes=self.stage.duration_minutes)
 
 
+# Interviews that owe scorecards: a cancelled interview or a no-show owes none, and a
+# scorecard submitted for one does not count anywhere (README: "Which scorecards count").
+LIVE_INTERVIEW_STATES = (Interview.State.SCHEDULED, Interview.State.HELD)
+
+
+def active_seat(prefix: str = "") -> Q:
+    """Seats not replaced; `prefix` is the path to the assignment, e.g. "assignment__"."""
+    return Q(**{f"{prefix}replaced_at__isnull": True})
+
+
+def observed_seat(prefix: str = "") -> Q:
+    """Active seats, shadows included, on an interview that is scheduled or held."""
+    return active_seat(prefix) & Q(**{f"{prefix}interview__state__in": LIVE_INTERVIEW_STATES})
+
+
+def counted_seat(prefix: str = "") -> Q:
+    """The one definition of a seat whose scorecard counts.
+
+    Active (not replaced), an interviewer (not a shadow), on an interview that is
+    scheduled or held. Every page, export, statistic and the packet count scorecards of
+    these seats only; `prefix` is the path from the queried model to the assignment.
+    """
+    return observed_seat(prefix) & Q(**{f"{prefix}role": Assignment.Role.INTERVIEWER})
+
+
 class AssignmentQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(replaced_at__isnull=True)
+        return self.filter(active_seat())
 
     def counted(self):
-        """Assignments whose scorecards count (not shadows)."""
-        return self.active().filter(role=Assignment.Role.INTERVIEWER)
+        """Seats whose scorecards count: see `counted_seat`."""
+        return self.filter(counted_seat())
 
 
 class Assignment(models.Model):
@@ -201,8 +295,16 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["interview", "person"],
-                condition=Q(replaced_at__isnull=True),
+                condition=active_seat(),
                 name="one_active_assignment_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["interviewer", "shadow"]), name="assignment_role_valid"
+            ),
+            # A seat names its replacement only once it is replaced.
+            models.CheckConstraint(
+                condition=Q(replaced_by__isnull=True) | Q(replaced_at__isnull=False),
+                name="replacement_only_of_a_replaced_seat",
             ),
         ]
 

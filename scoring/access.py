@@ -2,10 +2,13 @@
 
 - A scorecard's author reads and writes it (a draft is theirs alone); an interviewer
   replaced after starting keeps their scorecard and may finish it.
-- Anyone else reads only a *submitted* scorecard, and only if they are not awaiting
-  their own review of that application (whatever their groups), and they are a
-  recruiter or admin, a committee member of the application, or a colleague on it
-  whose own scorecard is submitted when the loop lets peers read each other.
+- Anyone else reads only a *submitted* scorecard, and only if they may review the
+  application (`may_review`, the one rule for reading what others said: not awaiting
+  their own review of it, whatever their groups and seats, and a recruiter or admin, a
+  committee member of the application, or a colleague on it whose own scorecard is
+  submitted when the loop lets peers read each other).
+- Deciding, the audit trail and the packets: `may_decide` (recruiters and the
+  application's committee, with the same independence rule).
 
 Not readable → 404; readable but not theirs to change → 403.
 """
@@ -39,18 +42,38 @@ def own_submitted(user, application) -> bool:
     ).exists()
 
 
+def may_review(user, application) -> bool:
+    """The one rule for reading what others said about an application.
+
+    Never while the user's own scorecard on it is pending (`models.pending_review`:
+    whatever their groups and seat, a replaced seat with a started scorecard
+    included); then recruiters and admins, the application's committee, and — when
+    the loop allows — colleagues on it whose own scorecard is submitted.
+    """
+    if awaiting_own_review(user, application):
+        return False
+    if is_recruiter(user) or is_committee_member(user, application):
+        return True
+    return application.loop.peers_may_read and own_submitted(user, application)
+
+
+def may_decide(user, application) -> bool:
+    """Decide, read the audit trail and the packets: recruiters and the committee.
+
+    With the same independence rule as `may_review`.
+    """
+    if not (is_recruiter(user) or is_committee_member(user, application)):
+        return False
+    return not awaiting_own_review(user, application)
+
+
 def may_read(user, scorecard: Scorecard) -> bool:
     """May `user` read this scorecard (the rules above)?"""
     if scorecard.assignment.person_id == user.pk:
         return True
     if not scorecard.is_submitted:
         return False
-    application = scorecard.assignment.interview.application
-    if awaiting_own_review(user, application):
-        return False
-    if is_recruiter(user) or is_committee_member(user, application):
-        return True
-    return application.loop.peers_may_read and own_submitted(user, application)
+    return may_review(user, scorecard.assignment.interview.application)
 
 
 def get_scorecard_for(user, pk: int, *, write: bool = False) -> Scorecard:
@@ -95,27 +118,18 @@ def _own_part(user, part):
     return part
 
 
-def may_decide(user, application) -> bool:
-    """The committee and recruiters decide (and read the application's audit trail)."""
-    return is_recruiter(user) or is_committee_member(user, application)
-
-
 def get_application_for_review(user, pk: int, *, decide: bool = False):
-    """An application's committee view: its committee and recruiters, and peers who may read.
+    """An application's committee view, for those who `may_review` it (`may_decide`).
 
-    Whatever their groups, a person still owing their own scorecard on the application
-    gets nothing of the others' (403: they can see the application, not this). Peers
-    (interviewers on it, own scorecard submitted) read it when the loop allows; only
-    the committee and recruiters decide (`decide`).
+    Whoever can see the application but not this gets 403; a person still owing their
+    own scorecard is told so.
     """
     from candidates.access import get_application_for
 
     application = get_application_for(user, pk)
     if awaiting_own_review(user, application):
         raise PermissionDenied("Submit your own scorecard for this candidate first.")
-    if may_decide(user, application):
-        return application
-    if not decide and application.loop.peers_may_read and own_submitted(user, application):
+    if may_decide(user, application) if decide else may_review(user, application):
         return application
     raise PermissionDenied
 

@@ -5,10 +5,12 @@ class ScoringConfig(AppConfig):
     name = "scoring"
 
     def ready(self) -> None:
-        from candidates.access import register_pending_review
-        from candidates.privacy import register_assignment_export
+        from candidates.access import register_pending_review, register_review_rules
+        from candidates.privacy import register_application_export, register_assignment_export
 
-        from . import receivers  # connects the scorecard receivers
+        from . import access, export, receivers  # receivers: connects the scorecard receivers
 
         register_pending_review(receivers.own_review_pending)
-        register_assignment_export(receivers.EXPORT_PREFETCH, receivers.scorecard_export)
+        register_review_rules(review=access.may_review, decide=access.may_decide)
+        register_assignment_export(export.SCORECARD_PREFETCH, export.scorecard_export)
+        register_application_export(export.DECISION_PREFETCH, export.decisions_export)

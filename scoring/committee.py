@@ -17,21 +17,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from candidates.models import Application, Assignment, Interview
+from candidates.models import Application, Assignment, observed_seat
 from interviews.models import Loop, LoopCompetency
 from rubrics.models import Level, LevelExpectation, ScalePoint
 
 from . import aggregate
 from .calibration import CalibrationRating, CalibrationScorecard, scorecard_deadline
 from .charts import CompetencyDotsChart, competency_dots_chart
-from .models import Decision, Rating, Scorecard
+from .models import Decision, Rating, Scorecard, counted_scorecard
 
-# Interviews that owe scorecards: a cancelled one or a no-show owes none (as on home).
-LIVE_INTERVIEWS = (Interview.State.SCHEDULED, Interview.State.HELD)
 AUDIT_SHOWN = 50
 PERSON_NAME = (
     "assignment__person__first_name",
@@ -98,16 +96,12 @@ def application_scorecards(application: Application) -> list[CardFacts]:
     """
     rows = (
         Scorecard.objects.filter(
-            assignment__interview__application=application,
-            assignment__replaced_at__isnull=True,
-        )
-        .filter(
-            Q(status=Scorecard.Status.SUBMITTED)
-            | Q(assignment__interview__state__in=LIVE_INTERVIEWS)
+            observed_seat("assignment__"), assignment__interview__application=application
         )
         .order_by("assignment__interview__stage__order", "assignment__interview__starts_at", "pk")
         .values_list(
             "pk",
+            "assignment__person_id",
             *PERSON_NAME,
             "assignment__interview__stage_id",
             "assignment__interview__stage__name",
@@ -120,9 +114,24 @@ def application_scorecards(application: Application) -> list[CardFacts]:
         )
     )
     cards = []
-    for pk, first, last, username, stage_id, stage, role, status, rec, at, summary, starts in rows:
+    for (
+        pk,
+        person,
+        first,
+        last,
+        username,
+        stage_id,
+        stage,
+        role,
+        status,
+        rec,
+        at,
+        summary,
+        starts,
+    ) in rows:
         row = aggregate.ScorecardRow(
             scorecard_id=pk,
+            person_id=person,
             interviewer=person_label(first, last, username),
             stage_id=stage_id,
             shadow=role == Assignment.Role.SHADOW,
@@ -136,12 +145,11 @@ def application_scorecards(application: Application) -> list[CardFacts]:
 
 def application_ratings(application: Application) -> list[aggregate.RatingRow]:
     """The ratings of the application's submitted, non-shadow scorecards (one query)."""
-    rows = Rating.objects.filter(
-        scorecard__assignment__interview__application=application,
-        scorecard__assignment__replaced_at__isnull=True,
-        scorecard__assignment__role=Assignment.Role.INTERVIEWER,
-        scorecard__status=Scorecard.Status.SUBMITTED,
-    ).values_list("scorecard_id", "competency_id", "score", "not_assessed", "evidence")
+    rows = (
+        Rating.objects.counted()
+        .filter(scorecard__assignment__interview__application=application)
+        .values_list("scorecard_id", "competency_id", "score", "not_assessed", "evidence")
+    )
     return [aggregate.RatingRow(*row) for row in rows]
 
 
@@ -229,7 +237,10 @@ def committee_data(application: Application) -> CommitteeData:
     specs = competency_specs(loop, points)
     cards = application_scorecards(application)
     summary = aggregate.aggregate_application(
-        specs, [c.row for c in cards], application_ratings(application)
+        specs,
+        [c.row for c in cards],
+        application_ratings(application),
+        another_stage=loop.second_opinion_from_another_stage,
     )
     chart = None
     if summary.competencies and points:
@@ -252,18 +263,17 @@ def committee_data(application: Application) -> CommitteeData:
 
 def pending_application_ids(viewer) -> QuerySet:
     """Applications the viewer still owes their own scorecard on (a subquery, no query)."""
-    return Scorecard.objects.filter(
-        assignment__person=viewer,
-        assignment__replaced_at__isnull=True,
-        status=Scorecard.Status.DRAFT,
-    ).values("assignment__interview__application_id")
+    return Scorecard.objects.pending_application_ids(viewer)
 
 
 def loop_scorecards(key: str, viewer) -> QuerySet[Scorecard]:
-    """Scorecards of active seats on every version of the loop, minus the viewer's pending."""
+    """Observed seats' scorecards (shadows included) on every version of the loop.
+
+    Minus the applications the viewer still owes their own scorecard on. Interviews
+    cancelled or not attended are left out everywhere (`candidates.models.observed_seat`).
+    """
     return Scorecard.objects.filter(
-        assignment__interview__application__loop__key=key,
-        assignment__replaced_at__isnull=True,
+        observed_seat("assignment__"), assignment__interview__application__loop__key=key
     ).exclude(assignment__interview__application_id__in=pending_application_ids(viewer))
 
 
@@ -319,16 +329,14 @@ def calibration_rows(
     Only interviews that owe a scorecard (scheduled or held); each scorecard's deadline is
     the interview's end plus REMINDER_FIRST_HOURS, as the reminders and pipeline use.
     """
-    scorecards = loop_scorecards(key, viewer).filter(
-        assignment__interview__state__in=LIVE_INTERVIEWS
-    )
+    scorecards = loop_scorecards(key, viewer)
     if person is not None:
         # One interviewer's figures compare them only within their own applications:
         # the rest of the loop cannot change them, so it is not loaded.
         scorecards = scorecards.filter(
-            assignment__interview__application_id__in=Assignment.objects.filter(
-                person_id=person, replaced_at__isnull=True
-            ).values("interview__application_id")
+            assignment__interview__application_id__in=Assignment.objects.active()
+            .filter(person_id=person)
+            .values("interview__application_id")
         )
     low, high = day_range(start, end)
     if low:
@@ -390,9 +398,7 @@ def loop_competency_names(key: str) -> dict[int, str]:
 
 def reliability_rows(key: str, viewer) -> list[tuple[int, int, int, int]]:
     """(competency, application, interviewer, score) of submitted non-shadow scores (1 query)."""
-    scorecards = loop_scorecards(key, viewer).filter(
-        status=Scorecard.Status.SUBMITTED, assignment__role=Assignment.Role.INTERVIEWER
-    )
+    scorecards = loop_scorecards(key, viewer).filter(counted_scorecard())
     return list(
         Rating.objects.filter(scorecard__in=scorecards, score__isnull=False).values_list(
             "competency_id",

@@ -10,9 +10,36 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from candidates.models import Application, Assignment
+from candidates.models import LIVE_INTERVIEW_STATES, Application, Assignment, counted_seat
 from interviews.models import PlannedQuestion
-from rubrics.models import Competency, Level
+from rubrics.models import Competency, Level, within_points
+
+
+def counted_scorecard(prefix: str = "") -> Q:
+    """The one definition of a scorecard that counts: submitted, on a counted seat.
+
+    A counted seat is active, an interviewer's (not a shadow's), on an interview that is
+    scheduled or held (`candidates.models.counted_seat`). Committee page, packet,
+    calibration, reliability, the ratings export and the pipeline all count these;
+    `prefix` is the path from the queried model to the scorecard ("scorecard__").
+    """
+    return Q(**{f"{prefix}status": "submitted"}) & counted_seat(f"{prefix}assignment__")
+
+
+def pending_review(person, prefix: str = "") -> Q:
+    """The one definition of "own review pending": the person's draft on a live interview.
+
+    Whatever the seat: a replaced seat keeps only a started scorecard (an untouched one
+    is handed over), and its author may still finish it, so it still holds them back.
+    A cancelled interview or a no-show owes nothing and holds nobody back.
+    """
+    return Q(
+        **{
+            f"{prefix}assignment__person": person,
+            f"{prefix}status": "draft",
+            f"{prefix}assignment__interview__state__in": LIVE_INTERVIEW_STATES,
+        }
+    )
 
 
 class ScorecardQuerySet(models.QuerySet):
@@ -21,6 +48,28 @@ class ScorecardQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Scorecard.Status.DRAFT)
+
+    def counted(self):
+        """Scorecards that count (see `counted_scorecard`)."""
+        return self.filter(counted_scorecard())
+
+    def owed(self):
+        """Scorecards of counted seats, submitted or not: what readiness waits for."""
+        return self.filter(counted_seat("assignment__"))
+
+    def pending_of(self, person):
+        """The person's own scorecards still pending (see `pending_review`)."""
+        return self.filter(pending_review(person))
+
+    def pending_application_ids(self, person):
+        """Applications the person still owes their own scorecard on (a subquery)."""
+        return self.pending_of(person).values("assignment__interview__application_id")
+
+
+class RatingQuerySet(models.QuerySet):
+    def counted(self):
+        """Ratings of counted scorecards (see `counted_scorecard`)."""
+        return self.filter(counted_scorecard("scorecard__"))
 
 
 class Recommendation(models.TextChoices):
@@ -34,6 +83,8 @@ class Scorecard(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
+        # A draft whose candidate was erased: never written to again, never counted.
+        LOCKED = "locked", "Locked (candidate erased)"
 
     assignment = models.OneToOneField(
         Assignment, on_delete=models.CASCADE, related_name="scorecard"
@@ -54,9 +105,17 @@ class Scorecard(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                condition=~Q(status="submitted") | Q(submitted_at__isnull=False),
                 name="submitted_scorecard_has_time",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "locked"]),
+                name="scorecard_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(recommendation__in=["", "strong_no", "no", "yes", "strong_yes"]),
+                name="scorecard_recommendation_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,7 +178,10 @@ class QuestionNote(models.Model):
     class Meta:
         ordering = ["scorecard", "planned__order", "planned__pk"]
         constraints = [
-            models.UniqueConstraint(fields=["scorecard", "planned"], name="note_once_per_question")
+            models.UniqueConstraint(fields=["scorecard", "planned"], name="note_once_per_question"),
+            models.CheckConstraint(
+                condition=Q(state__in=["open", "asked", "skipped"]), name="note_state_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +209,8 @@ class Rating(models.Model):
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RatingQuerySet.as_manager()
+
     class Meta:
         ordering = ["scorecard", "order", "pk"]
         constraints = [
@@ -157,6 +221,8 @@ class Rating(models.Model):
                 condition=Q(score__isnull=True) | Q(not_assessed=False),
                 name="rating_scored_or_not_assessed",
             ),
+            # The loop's exact scale is checked by clean_rating, the only writer of scores.
+            models.CheckConstraint(condition=within_points("score"), name="rating_score_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -208,6 +274,11 @@ class Decision(models.Model):
     class Meta:
         ordering = ["application", "-at", "-pk"]
         get_latest_by = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["hire", "no_hire", "hold"]), name="decision_outcome_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} for application {self.application_id}"
@@ -260,7 +331,15 @@ class Packet(models.Model):
                 fields=["application"],
                 condition=Q(status__in=["queued", "rendering"]),
                 name="one_packet_in_flight",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "rendering", "ready", "failed"]),
+                name="packet_status_valid",
+            ),
+            # The download opens the file of a ready packet.
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(file=""), name="ready_packet_has_file"
+            ),
         ]
 
     def __str__(self) -> str:

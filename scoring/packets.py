@@ -24,9 +24,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.audit import record
-from accounts.permissions import is_recruiter
-from candidates.access import awaiting_own_review, get_application_for, is_committee_member
+from candidates.access import get_application_for
 
+from .access import may_decide
 from .models import Packet
 
 logger = logging.getLogger(__name__)
@@ -254,14 +254,8 @@ def mark_stale(application) -> int:
 
 
 def may_see_packets(user, application) -> bool:
-    """Recruiters, admins and the application's committee; never someone owing a review.
-
-    Independence holds whatever their groups: until their own scorecard for this
-    application is submitted, a packet (everyone's scorecards) is not theirs to see.
-    """
-    if not (is_recruiter(user) or is_committee_member(user, application)):
-        return False
-    return not awaiting_own_review(user, application)
+    """Those who may decide (`scoring.access.may_decide`): never someone owing a review."""
+    return may_decide(user, application)
 
 
 def get_packets_application_for(user, pk: int):

@@ -181,12 +181,8 @@ def _static_roots() -> list[Path]:
 
 
 def _counted_scorecards(application: Application):
-    """Submitted scorecards of active, non-shadow assignments: what the committee reads."""
-    return Scorecard.objects.submitted().filter(
-        assignment__interview__application=application,
-        assignment__replaced_at__isnull=True,
-        assignment__role=Assignment.Role.INTERVIEWER,
-    )
+    """The application's counted scorecards: what the committee reads."""
+    return Scorecard.objects.counted().filter(assignment__interview__application=application)
 
 
 @dataclass
@@ -239,7 +235,9 @@ def packet_context(application: Application) -> dict[str, Any]:
     # The committee page's scorecard rows too: the same outstanding count and readiness
     # (a draft of a cancelled interview owes nothing).
     rows = [card.row for card in application_scorecards(application)]
-    summary = aggregate.aggregate_application(specs, rows, _rating_rows(cards))
+    summary = aggregate.aggregate_application(
+        specs, rows, _rating_rows(cards), another_stage=loop.second_opinion_from_another_stage
+    )
     return {
         "application": application,
         "candidate": application.candidate,

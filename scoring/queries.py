@@ -10,9 +10,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
-from candidates.models import Application, Assignment, Interview
+from candidates.models import Application, Assignment, Interview, counted_seat, observed_seat
 from interviews.models import Loop, Stage
 
 from .models import Scorecard
@@ -34,10 +45,9 @@ from .pipeline import (
     tally,
 )
 
-# Active, non-shadow assignments: the scorecards that count (seen from an interview).
-COUNTED = Q(assignments__replaced_at__isnull=True, assignments__role=Assignment.Role.INTERVIEWER)
+# Seats whose scorecards count, and those submitted (seen from an interview).
+COUNTED = counted_seat("assignments__")
 SUBMITTED = Q(assignments__scorecard__status=Scorecard.Status.SUBMITTED)
-EXPECTING_SCORECARDS = (Interview.State.SCHEDULED, Interview.State.HELD)
 
 
 def due_hours() -> int:
@@ -230,8 +240,7 @@ def owed_scorecards(*, now: datetime, person=None, overdue_only: bool = False):
     hours = due_hours()
     started_before = now - timedelta(hours=hours) if overdue_only else now
     scorecards = Scorecard.objects.pending().filter(
-        assignment__replaced_at__isnull=True,
-        assignment__interview__state__in=EXPECTING_SCORECARDS,
+        observed_seat("assignment__"),
         # Coarse in SQL (the deadline adds the stage's duration), exact below.
         assignment__interview__starts_at__lte=started_before,
     )
@@ -325,11 +334,7 @@ def interviewer_panel(user, *, now: datetime, tz: tzinfo, upcoming_limit: int):
 
 # --- A committee member's applications ------------------------------------------------
 
-_LIVE = Q(interviews__state__in=EXPECTING_SCORECARDS)
-_COUNTED_APP = _LIVE & Q(
-    interviews__assignments__replaced_at__isnull=True,
-    interviews__assignments__role=Assignment.Role.INTERVIEWER,
-)
+_COUNTED_APP = counted_seat("interviews__assignments__")
 _SUBMITTED_APP = _COUNTED_APP & Q(
     interviews__assignments__scorecard__status=Scorecard.Status.SUBMITTED
 )
@@ -339,6 +344,8 @@ _SUBMITTED_APP = _COUNTED_APP & Q(
 class Review:
     application: Application
     progress: ReviewProgress
+    # The reviewer's own scorecard on it is pending: no link to the others' views yet.
+    own_pending: bool = False
 
 
 def committee_reviews(user, *, limit: int) -> tuple[list[Review], int]:
@@ -355,17 +362,22 @@ def committee_reviews(user, *, limit: int) -> tuple[list[Review], int]:
             submitted=Count("interviews__assignments", filter=_SUBMITTED_APP),
         )
         .annotate(
+            own_pending=Exists(
+                Scorecard.objects.pending_of(user).filter(
+                    assignment__interview__application=OuterRef("pk")
+                )
+            ),
             ready=Case(
                 When(Q(counted__gt=0) & Q(submitted__gte=F("counted")), then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
-            )
+            ),
         )
         .select_related("candidate", "loop__role", "loop__level")
         .order_by("-ready", "-created_at", "-pk")
     )
     reviews = [
-        Review(a, ReviewProgress(submitted=a.submitted, counted=a.counted))
+        Review(a, ReviewProgress(submitted=a.submitted, counted=a.counted), a.own_pending)
         for a in applications[:limit]
     ]
     total = (

@@ -16,7 +16,7 @@ from candidates.signals import (
 
 from .models import Amendment, Decision, Packet, Scorecard
 from .packets import mark_stale
-from .services import create_parts, decision_recorded, scorecard_changed
+from .services import create_parts, decision_recorded, lock_drafts, scorecard_changed
 
 
 @receiver(assignment_created, dispatch_uid="scoring-create-scorecard")
@@ -66,13 +66,12 @@ def drop_untouched_scorecard(sender, assignment, **kwargs) -> None:
 
 
 def own_review_pending(user, application) -> bool:
-    """The user has an assignment on the application whose scorecard is not submitted."""
-    return Scorecard.objects.filter(
-        assignment__person=user,
-        assignment__replaced_at__isnull=True,
-        assignment__interview__application=application,
-        status=Scorecard.Status.DRAFT,
-    ).exists()
+    """The user's own scorecard on the application is pending (`models.pending_review`)."""
+    return (
+        Scorecard.objects.pending_of(user)
+        .filter(assignment__interview__application=application)
+        .exists()
+    )
 
 
 def free_text_fields(model, *, kinds=(models.TextField, models.CharField)) -> list[str]:
@@ -90,7 +89,7 @@ def blank_values(model, names: list[str]) -> dict:
 
 @receiver(candidate_erasing, dispatch_uid="scoring-erase-candidate-text")
 def erase_scorecard_text(sender, candidate, **kwargs) -> None:
-    """Clear what interviewers wrote about the candidate; scores and statuses stay.
+    """Clear what interviewers wrote about the candidate, lock the drafts; scores stay.
 
     Covers the scorecard's own free-text fields, and the text fields of every scoring
     model that points at a scorecard (notes, evidence, amendments), whatever they are
@@ -111,6 +110,8 @@ def erase_scorecard_text(sender, candidate, **kwargs) -> None:
     # An amendment's before and after hold the evidence and summary it changed.
     Amendment.objects.filter(scorecard__in=scorecards).update(before={}, after={})
     Decision.objects.filter(application__candidate=candidate).update(rationale="")
+    # Erasure is final: no save statement writes to a locked draft again.
+    lock_drafts(scorecards)
     delete_packets(Packet.objects.filter(application__candidate=candidate))
 
 
@@ -122,57 +123,3 @@ def delete_packets(packets) -> None:
         storage = Packet._meta.get_field("file").storage
         transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
-
-EXPORT_PREFETCH = (
-    "scorecard__notes__planned__question",
-    "scorecard__ratings__competency",
-    "scorecard__amendments__by",
-)
-
-
-def scorecard_export(assignment) -> dict:
-    """What a scorecard holds about the candidate, for the subject-access export."""
-    scorecard = getattr(assignment, "scorecard", None)
-    if scorecard is None:
-        return {}
-    return {
-        "scorecard": {
-            "submitted_at": scorecard.submitted_at.isoformat() if scorecard.submitted_at else None,
-            "recommendation": scorecard.recommendation,
-            "summary": scorecard.summary,
-            "questions": [
-                {
-                    "question": note.planned.question.title,
-                    "state": note.state,
-                    "notes": note.text,
-                    "checklist_covered": [
-                        note.planned.question.checklist[i]
-                        for i in note.ticks
-                        if i < len(note.planned.question.checklist)
-                    ],
-                    "backup_reason": note.backup_reason,
-                }
-                for note in scorecard.notes.all()
-            ],
-            "ratings": [
-                {
-                    "competency": rating.competency.name,
-                    "score": rating.score,
-                    "not_assessed": rating.not_assessed,
-                    "not_assessed_reason": rating.not_assessed_reason,
-                    "evidence": rating.evidence,
-                }
-                for rating in scorecard.ratings.all()
-            ],
-            "amendments": [
-                {
-                    "at": amendment.at.isoformat(),
-                    "by": amendment.by.username,
-                    "reason": amendment.reason,
-                    "before": amendment.before,
-                    "after": amendment.after,
-                }
-                for amendment in scorecard.amendments.all()
-            ],
-        }
-    }

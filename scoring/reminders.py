@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import RECRUITER
-from candidates.models import Application, Interview
+from candidates.models import Application, Interview, observed_seat
 
 from .models import ReminderSent, Scorecard
 
@@ -67,8 +67,7 @@ def overdue_candidates(now: datetime):
     return (
         Scorecard.objects.pending()
         .filter(
-            assignment__replaced_at__isnull=True,
-            assignment__interview__state__in=[Interview.State.HELD, Interview.State.SCHEDULED],
+            observed_seat("assignment__"),
             assignment__interview__starts_at__lte=now - timedelta(hours=first),
             assignment__interview__application__candidate__erased_at__isnull=True,
         )

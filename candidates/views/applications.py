@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.htmx import render_screen
 from accounts.permissions import is_recruiter
 
 from .. import access, services
@@ -33,10 +34,12 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{candidate} started on “{application.loop.name}”.")
             url = application.get_absolute_url()
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-    template = "candidates/candidate_apply.html"
-    if request.htmx:
-        template += "#application-form"
-    return render(request, template, {"candidate": candidate, "form": form})
+    return render_screen(
+        request,
+        "candidates/candidate_apply.html",
+        "application-form",
+        {"candidate": candidate, "form": form},
+    )
 
 
 def application_context(
@@ -58,9 +61,11 @@ def application_context(
         "committee_form": committee_form or CommitteeForm(initial={"committee": committee}),
         "stage_rows": schedule_rows(application),
         "can_schedule": recruiter and not application.is_closed,
-        # Independence: someone still owing their own scorecard gets no link to what the
-        # others said (the committee view and packets refuse them anyway).
+        # Independence: links to what the others said only for those who may read it
+        # (the committee view and packets check the same rules on the server).
         "owes_own_review": access.awaiting_own_review(user, application),
+        "may_review": access.may_review(user, application),
+        "may_decide": access.may_decide(user, application),
     }
 
 

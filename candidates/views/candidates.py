@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.audit import record
+from accounts.htmx import render_screen
 from accounts.permissions import is_recruiter, require_recruiter
 
 from .. import access, services
@@ -47,11 +48,11 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(candidates, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    template = "candidates/candidate_list.html"
-    if request.htmx:
-        template += "#candidate-results"
-    return render(
-        request, template, {"form": form, "page": page, "query_string": query.urlencode()}
+    return render_screen(
+        request,
+        "candidates/candidate_list.html",
+        "candidate-results",
+        {"form": form, "page": page, "query_string": query.urlencode()},
     )
 
 
@@ -104,10 +105,12 @@ def _submitted(request: HttpRequest) -> tuple:
 
 
 def _form_page(request: HttpRequest, form: CandidateForm, *, candidate) -> HttpResponse:
-    template = "candidates/candidate_form.html"
-    if request.htmx:
-        template += "#candidate-form"
-    return render(request, template, {"form": form, "candidate": candidate})
+    return render_screen(
+        request,
+        "candidates/candidate_form.html",
+        "candidate-form",
+        {"form": form, "candidate": candidate},
+    )
 
 
 def _to(request: HttpRequest, obj) -> HttpResponse:

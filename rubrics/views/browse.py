@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from accounts.htmx import render_screen
 from accounts.permissions import require_recruiter
 
 from ..forms import QuestionFilterForm
@@ -29,12 +30,10 @@ def question_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         questions = form.filter(questions)
     page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    template = "rubrics/question_list.html"
-    if request.htmx:
-        template += "#question-results"
-    return render(
+    return render_screen(
         request,
-        template,
+        "rubrics/question_list.html",
+        "question-results",
         {
             "form": form,
             "page": page,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.htmx import render_screen
 from candidates.models import Application
 from rubrics.models import Level
 
@@ -22,7 +23,6 @@ from ..access import get_application_for_review, may_decide
 from ..aggregate import RECOMMENDATIONS
 from ..committee import application_audit, committee_data
 from ..models import Decision, Recommendation
-from .pipeline import render_screen
 
 TEMPLATE = "scoring/committee.html"
 

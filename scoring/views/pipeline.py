@@ -5,9 +5,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from accounts.htmx import render_screen
 from accounts.permissions import require_recruiter
 from candidates.models import Application
 from interviews.models import Loop
@@ -47,18 +47,6 @@ def get_pipeline_loop_for(user, pk: int) -> Loop:
     """Pipelines are the recruiters' (403 for anyone else, 404 for a missing loop)."""
     require_recruiter(user)
     return get_object_or_404(Loop.objects.select_related("role", "level__ladder"), pk=pk)
-
-
-def render_screen(
-    request: HttpRequest, template: str, partial: str, context: dict, *, status: int = 200
-):
-    """The full page, or only the partial when htmx asks (not on a history restore)."""
-    fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(
-        request, f"{template}#{partial}" if fragment else template, context, status=status
-    )
-    patch_vary_headers(response, ("HX-Request",))
-    return response
 
 
 def state_filter_query(query, state: StageState) -> str:
