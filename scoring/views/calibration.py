@@ -50,8 +50,8 @@ from .pipeline import render_screen
 # The practical band (scoring.calibration.BAND, ±0.25): a label needs the whole 95 %
 # interval beyond it (lenient/severe) or within it (in line).
 IN_LINE = BAND
-# The interval strip's axis: ±1.5 scale points, wider intervals run off its ends.
-STRIP_LIMIT, STRIP_WIDTH, STRIP_HEIGHT = 1.5, 120, 18
+# The interval strip's axis: ±2 scale points (wider intervals run off its ends).
+STRIP_LIMIT, STRIP_WIDTH, STRIP_HEIGHT = 2.0, 160, 18
 # The leniency chart goes per month once there are this many months, else per scorecard.
 MONTHS_FOR_MONTHLY = 3
 BAR_WIDTH, BAR_GAP, BAR_HEIGHT = 14, 3, 28
@@ -98,10 +98,15 @@ def signed(value: float | None) -> str:
 
 def leniency_words(leniency: Leniency) -> str:
     """The reading, with the n it rests on when the evidence is not enough yet."""
-    reading = leniency.reading
-    if reading == Reading.NOT_ENOUGH:
-        return f"{reading} (n = {leniency.candidates} candidate{_s(leniency.candidates)})"
-    return str(reading)
+    note = evidence_note(leniency)
+    return f"{leniency.reading} ({note})" if note else str(leniency.reading)
+
+
+def evidence_note(leniency: Leniency) -> str:
+    """The n beside "not enough evidence yet" ("n = 3 candidates"): how far it has to go."""
+    if leniency.reading != Reading.NOT_ENOUGH:
+        return ""
+    return f"n = {leniency.candidates} candidate{_s(leniency.candidates)}"
 
 
 def _s(count: int) -> str:
@@ -122,6 +127,7 @@ def leniency_cells(leniency: Leniency) -> dict:
         "interval": interval_text(leniency),
         "reading": leniency.reading.value,
         "words": leniency_words(leniency),
+        "note": evidence_note(leniency),
         "strip": interval_strip(leniency),
     }
 
