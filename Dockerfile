@@ -32,4 +32,5 @@ USER loopwright
 ENV MEDIA_ROOT=/app/media
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Preloaded, so that HUP rotates workers without a stall (config/gunicorn.conf.py says why).
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]

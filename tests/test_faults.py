@@ -6,11 +6,19 @@
   terminated (pg_terminate_backend from a second connection); SQLite cannot lose a
   connection, so there the driver's error is raised at the cursor.
 - A Celery worker without collectstatic's manifest refuses to start, saying so.
+- gunicorn, as the image runs it, rotates its workers on HUP while requests keep
+  coming: none fails, none waits for a worker to import the app.
 """
 
+import http.client
 import os
+import re
+import runpy
+import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -258,3 +266,118 @@ def test_a_worker_without_collected_static_files_refuses_to_start(tmp_path):
     assert done.returncode != 0
     assert "The worker cannot start" in done.stderr
     assert "collectstatic" in done.stderr
+
+
+# --- gunicorn reloads (HUP) without a stall ---------------------------------------------
+
+
+GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
+WORKERS = 2
+STALL_LIMIT_SECONDS = 2.0  # measured: ~0.4 s preloaded, 4.5-7 s without
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def shared_database_url() -> str | None:
+    """The test database as another process reaches it; None for in-memory SQLite."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        return (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+        return f"sqlite:///{db['NAME']}"
+    return None
+
+
+def get(port: int, path: str, cookie: str = "") -> tuple[int, float]:
+    """One request on a new connection: (status, seconds); status 0 when it failed."""
+    started = time.monotonic()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        response.read()
+        status = response.status
+    except OSError:
+        status = 0
+    finally:
+        conn.close()
+    return status, time.monotonic() - started
+
+
+@contextmanager
+def gunicorn(port: int, database_url: str, log: Path):
+    """The web process as the image runs it (config/gunicorn.conf.py), on `port`."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "--bind",
+             f"127.0.0.1:{port}", "--workers", str(WORKERS), "config.wsgi"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=output,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while get(port, "/accounts/login/")[0] != 200:
+                assert server.poll() is None, log.read_text()[-3000:]
+                assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+                time.sleep(0.2)
+            yield server
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hup_rotates_gunicorns_workers_without_a_stall(client, nobody, tmp_path):
+    database_url = shared_database_url()
+    if database_url:  # a signed-in page, read from the test database
+        client.force_login(nobody)
+        path, cookie = reverse("home"), f"sessionid={client.cookies['sessionid'].value}"
+    else:  # in-memory SQLite is this process's only: a page that reads no database
+        database_url, path, cookie = (
+            f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+            "/accounts/login/",
+            "",
+        )
+    port, log = free_port(), tmp_path / "gunicorn.log"
+
+    with gunicorn(port, database_url, log) as server:
+        assert get(port, path, cookie)[0] == 200
+        results, hup_sent, stop = [], None, time.monotonic() + 60
+        while time.monotonic() < stop:
+            if hup_sent is None and len(results) >= 20:
+                server.send_signal(signal.SIGHUP)
+                # Long enough for the rotation and the new workers' first requests.
+                hup_sent, stop = len(results), time.monotonic() + 6
+            results.append(get(port, path, cookie))
+        assert server.poll() is None, "gunicorn's master died"
+
+    failed = [status for status, _ in results if status != 200]
+    slowest = max(seconds for _, seconds in results)
+    assert failed == [], f"{len(failed)} of {len(results)} requests failed: {set(failed)}"
+    assert slowest < STALL_LIMIT_SECONDS, f"a request took {slowest:.2f}s across the HUP"
+    booted = log.read_text().count("Booting worker")
+    assert booted >= 2 * WORKERS, f"HUP did not rotate the workers ({booted} booted)"
+    assert len(results) - hup_sent > 20, "too few requests after the HUP to tell"
+
+
+def test_the_image_and_compose_run_gunicorn_with_the_tested_settings():
+    conf = runpy.run_path(str(GUNICORN_CONF))
+    assert conf["preload_app"] is True
+    # Logs carry ids: no query string (searches carry names), no referrer.
+    assert "%(U)s" in conf["access_log_format"]
+    assert not {"%(r)s", "%(q)s", "%(f)s"} & set(re.findall(r"%\(\w\)s", conf["access_log_format"]))
+
+    command = '"gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"'
+    assert command in (ROOT / "Dockerfile").read_text()
+    assert command in (ROOT / "docker-compose.yml").read_text()
