@@ -214,7 +214,11 @@ class ApplicationForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Application.Status.choices, label="Status")
+    # "Erased" is set by erasing the candidate only.
+    status = forms.ChoiceField(
+        choices=[c for c in Application.Status.choices if c[0] != Application.Status.ERASED],
+        label="Status",
+    )
 
 
 class CommitteeForm(forms.Form):

@@ -6,6 +6,13 @@ links, CV file, recruiter notes — and the free text about them that other apps
 the audit entries about them. Numbers (statuses, times, ratings) stay, anonymised,
 for calibration. The candidate row itself stays as "Erased candidate #<pk>", so
 applications and scorecards keep their shape.
+
+Erasure is final: future interviews are cancelled (the panel's calendars drop them),
+every application is closed as `erased` (the status it had stays in the audit trail),
+and scoring locks the drafts. Every write about the candidate refuses afterwards
+(`Application.refuse_if_erased`, `Candidate.refuse_if_erased`, a locked scorecard).
+Nobody who still owes their own scorecard on one of the candidate's applications may
+erase them, nor export their data (README: "Erasure and subject access").
 """
 
 import json
@@ -16,6 +23,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -23,8 +31,13 @@ from django.utils import timezone
 from accounts.audit import record
 from accounts.models import AuditEntry
 
-from . import signals
+from . import scheduling, signals
+from .access import awaiting_own_review
 from .models import Application, Assignment, Candidate, Interview
+
+OWES_REVIEW = (
+    "You still owe your own scorecard on this candidate: submit it first, or ask another recruiter."
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +46,37 @@ def erased_name(candidate: Candidate) -> str:
     return f"Erased candidate #{candidate.pk}"
 
 
+def owes_own_review(user, candidate: Candidate) -> bool:
+    """Does `user` still owe their own scorecard on any of the candidate's applications?
+
+    The rule is scoring's (`awaiting_own_review`); only applications where the user holds
+    or held a seat can await their review, so only those are asked: the check stays at
+    a fixed number of queries however many applications the candidate has.
+    """
+    seats = Assignment.objects.filter(person=user).values("interview__application_id")
+    return any(
+        awaiting_own_review(user, application)
+        for application in candidate.applications.filter(pk__in=seats)
+    )
+
+
+def check_owes_no_review(user, candidate: Candidate) -> None:
+    """PermissionDenied (403, with why) for someone still owing their own scorecard."""
+    if owes_own_review(user, candidate):
+        raise PermissionDenied(OWES_REVIEW)
+
+
 @transaction.atomic
 def erase_candidate(candidate: Candidate, *, by) -> Candidate:
-    """Remove the candidate's personal data everywhere; keep the numbers, anonymised."""
+    """Remove the candidate's personal data everywhere and close everything about them.
+
+    `by=None` is the retention task. Keeps the numbers, anonymised.
+    """
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.erased_at is not None:
         return candidate
+    if by is not None:
+        check_owes_no_review(by, candidate)
     identifiers = [text for text in (candidate.name, candidate.email) if text]
     signals.candidate_erasing.send(sender=Candidate, candidate=candidate)
     delete_cv_on_commit(candidate)
@@ -50,10 +88,40 @@ def erase_candidate(candidate: Candidate, *, by) -> Candidate:
     candidate.recruiter_notes = ""
     candidate.erased_at = timezone.now()
     candidate.save()
+    # After the name is gone: the cancellations the panel is sent name nobody.
+    cancel_future_interviews(candidate, by=by)
+    close_applications(candidate, by=by)
     scrub_audit_entries(candidate, identifiers)
     scrub_admin_log(candidate)
     record(by, "candidate.erased", candidate, applications=candidate.applications.count())
     return candidate
+
+
+def cancel_future_interviews(candidate: Candidate, *, by) -> int:
+    """Interviews still to come are cancelled, through scheduling (calendar cancellations)."""
+    upcoming = Interview.objects.filter(
+        application__candidate=candidate,
+        state=Interview.State.SCHEDULED,
+        starts_at__gt=timezone.now(),
+    ).select_related("application__candidate", "stage")
+    interviews = list(upcoming)
+    for interview in interviews:
+        scheduling.set_interview_state(interview, Interview.State.CANCELLED, by=by)
+    return len(interviews)
+
+
+def close_applications(candidate: Candidate, *, by) -> int:
+    """Every application becomes `erased`; what it was stays in the audit trail."""
+    now = timezone.now()
+    applications = list(candidate.applications.exclude(status=Application.Status.ERASED))
+    for application in applications:
+        before = application.status
+        application.status = Application.Status.ERASED
+        application.status_changed_at = now
+        application.status_changed_by = by
+        application.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+        record(by, "application.status_changed", application, before=before, after="erased")
+    return len(applications)
 
 
 def delete_cv_on_commit(candidate: Candidate) -> None:
@@ -125,9 +193,11 @@ def scrub_admin_log(candidate: Candidate) -> None:
 
 # Subject-access export ------------------------------------------------------------
 
-# What apps above this one hold per assignment (scoring: the scorecard's content):
-# (relations to prefetch from an application, assignment -> dict merged into its entry).
+# What apps above this one hold per assignment (scoring: the scorecard's content) and
+# per application (scoring: the committee's decisions): (relations to prefetch, from the
+# assignment or the application; row -> dict merged into its entry).
 _assignment_exporters: list[tuple[tuple[str, ...], Callable[[Assignment], dict]]] = []
+_application_exporters: list[tuple[tuple[str, ...], Callable[[Application], dict]]] = []
 
 
 def register_assignment_export(prefetch: tuple[str, ...], to_data: Callable[[Assignment], dict]):
@@ -137,6 +207,14 @@ def register_assignment_export(prefetch: tuple[str, ...], to_data: Callable[[Ass
     """
     if all(existing is not to_data for _, existing in _assignment_exporters):
         _assignment_exporters.append((prefetch, to_data))
+
+
+def register_application_export(
+    prefetch: tuple[str, ...], to_data: Callable[[Application], dict]
+) -> None:
+    """Add what an app holds about each application (e.g. decisions) to the export."""
+    if all(existing is not to_data for _, existing in _application_exporters):
+        _application_exporters.append((prefetch, to_data))
 
 
 @transaction.atomic
@@ -154,6 +232,7 @@ def export_candidate(candidate: Candidate, *, by) -> dict:
                 for prefetch, _ in _assignment_exporters
                 for path in prefetch
             ),
+            *(path for prefetch, _ in _application_exporters for path in prefetch),
         )
         .order_by("created_at", "pk")
     )
@@ -217,7 +296,14 @@ def application_data(application: Application, audit: list[AuditEntry]) -> dict:
             if e.scope == scope and e.verb == "application.status_changed"
         ],
         "interviews": [interview_data(i) for i in application.interviews.all()],
-    }
+    } | application_extras(application)
+
+
+def application_extras(application: Application) -> dict:
+    extras: dict = {}
+    for _, to_data in _application_exporters:
+        extras |= to_data(application)
+    return extras
 
 
 def interview_data(interview: Interview) -> dict:

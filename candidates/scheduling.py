@@ -22,6 +22,7 @@ from .models import Application, Assignment, Interview
 def schedule_interview(application: Application, stage, starts_at, *, by) -> Interview:
     if stage.loop_id != application.loop_id:
         raise ValidationError({"stage": "That stage belongs to another loop."})
+    application.refuse_if_erased()
     if application.is_closed:
         raise ValidationError(f"The application is {application.get_status_display().lower()}.")
     if Interview.objects.filter(application=application, stage=stage).exists():
@@ -33,6 +34,7 @@ def schedule_interview(application: Application, stage, starts_at, *, by) -> Int
 
 @transaction.atomic
 def reschedule_interview(interview: Interview, starts_at, *, by) -> Interview:
+    interview.application.refuse_if_erased()
     if interview.state == Interview.State.CANCELLED:
         raise ValidationError("A cancelled interview cannot be moved; schedule it again.")
     before = interview.starts_at
@@ -54,6 +56,7 @@ def reschedule_interview(interview: Interview, starts_at, *, by) -> Interview:
 def set_interview_state(interview: Interview, state: str, *, by) -> Interview:
     if state not in Interview.State.values:
         raise ValidationError({"state": f"“{state}” is not an interview state."})
+    interview.application.refuse_if_erased()
     if (
         state in (Interview.State.HELD, Interview.State.NO_SHOW)
         and interview.starts_at > timezone.now()
@@ -78,6 +81,7 @@ def assign(
     interview: Interview, person, role: str = Assignment.Role.INTERVIEWER, *, by
 ) -> Assignment:
     """Put a person on an interview; scoring creates their empty scorecard."""
+    interview.application.refuse_if_erased()
     if not person.in_group(INTERVIEWER):
         raise ValidationError({"person": f"{person} is not an interviewer."})
     if not person.is_active:
@@ -94,6 +98,7 @@ def assign(
 @transaction.atomic
 def replace_assignment(assignment: Assignment, person, *, by) -> Assignment:
     """Someone else takes the seat: an untouched scorecard moves, a started one stays."""
+    assignment.interview.application.refuse_if_erased()
     if assignment.replaced_at is not None:
         raise ValidationError("That assignment was already replaced.")
     if not person.in_group(INTERVIEWER) or not person.is_active:
@@ -130,6 +135,7 @@ def unassign(assignment: Assignment, *, by) -> None:
     """
     if assignment.replaced_at is not None:
         raise ValidationError("That assignment was already replaced.")
+    assignment.interview.application.refuse_if_erased()
     signals.assignment_removed.send(sender=Assignment, assignment=assignment)
     record(
         by,

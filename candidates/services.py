@@ -33,6 +33,8 @@ def create_candidate(*, by, cv=None, **fields) -> Candidate:
 
 @transaction.atomic
 def update_candidate(candidate: Candidate, changes: dict, *, by, cv=None) -> Candidate:
+    # An edit loaded before an erasure would otherwise save the personal data back.
+    candidate.refuse_if_erased()
     for name, value in changes.items():
         if name in CANDIDATE_FIELDS:
             setattr(candidate, name, value)
@@ -52,6 +54,7 @@ def start_application(candidate: Candidate, loop: Loop, *, by, committee=()) -> 
     """Start a candidate on a published loop version."""
     if loop.status != Loop.Status.PUBLISHED:
         raise ValidationError({"loop": "Only a published loop can take candidates."})
+    candidate.refuse_if_erased()
     application = Application.objects.create(
         candidate=candidate, loop=loop, created_by=by, status_changed_by=by
     )
@@ -63,6 +66,7 @@ def start_application(candidate: Candidate, loop: Loop, *, by, committee=()) -> 
 
 @transaction.atomic
 def set_committee(application: Application, members, *, by) -> None:
+    application.refuse_if_erased()
     members = list(members)
     outsiders = [m for m in members if not m.in_group(COMMITTEE)]
     if outsiders:
@@ -78,6 +82,9 @@ def set_committee(application: Application, members, *, by) -> None:
 def change_status(application: Application, status: str, *, by) -> Application:
     if status not in Application.Status.values:
         raise ValidationError({"status": f"“{status}” is not a status."})
+    application.refuse_if_erased()
+    if status == Application.Status.ERASED:
+        raise ValidationError("Only erasing the candidate closes an application as erased.")
     if status == application.status:
         return application
     before = application.status

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from rubrics.models import Competency, Level, Question, RatingScale, Role
+from rubrics.models import Competency, Level, Question, RatingScale, Role, within_points
 
 
 class LoopQuerySet(models.QuerySet):
@@ -68,6 +68,11 @@ class Loop(models.Model):
             models.UniqueConstraint(
                 fields=["key"], condition=Q(status="draft"), name="loop_one_draft_per_key"
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "archived"]),
+                name="loop_status_valid",
+            ),
+            models.CheckConstraint(condition=within_points("bar"), name="loop_bar_in_range"),
         ]
 
     def __str__(self) -> str:

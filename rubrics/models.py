@@ -12,6 +12,17 @@ from django.db.models import Q
 from django.urls import reverse
 
 
+# The smallest and largest point any rating scale may have. The database holds every
+# point, anchor, bar and score within them: a CHECK cannot see which scale a row is on,
+# so the exact scale is the writers' rule (scoring.services.clean_rating).
+POINT_MIN, POINT_MAX = -100, 100
+
+
+def within_points(field: str) -> Q:
+    """`field` lies between POINT_MIN and POINT_MAX (NULL passes, as in any CHECK)."""
+    return Q(**{f"{field}__gte": POINT_MIN, f"{field}__lte": POINT_MAX})
+
+
 class ImmutableError(ValidationError):
     """Raised when something pinned by a published loop would change in place."""
 
@@ -162,7 +173,9 @@ class ScalePoint(LockedChild):
     parent_field = "scale"
 
     scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="points")
-    value = models.IntegerField(validators=[MinValueValidator(-100), MaxValueValidator(100)])
+    value = models.IntegerField(
+        validators=[MinValueValidator(POINT_MIN), MaxValueValidator(POINT_MAX)]
+    )
     label = models.CharField(max_length=100)
     definition = models.TextField(blank=True)
     meets_bar = models.BooleanField(
@@ -176,6 +189,7 @@ class ScalePoint(LockedChild):
             models.UniqueConstraint(
                 fields=["scale"], condition=Q(meets_bar=True), name="scalepoint_one_meets_bar"
             ),
+            models.CheckConstraint(condition=within_points("value"), name="scalepoint_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -439,6 +453,10 @@ class Question(Versioned):
         constraints = [
             *_versioned_constraints("question"),
             models.CheckConstraint(condition=Q(minutes__gte=1), name="question_minutes_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["behavioural", "situational", "technical"]),
+                name="question_kind_valid",
+            ),
         ]
 
     @property

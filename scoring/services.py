@@ -8,13 +8,14 @@ version it would have replaced (`StaleRevision`), so the interviewer can choose.
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.audit import record
+from candidates.models import ERASED_MESSAGE
 from candidates.services import change_status
 from interviews.models import PlannedQuestion
 from rubrics.models import ScalePoint
@@ -40,6 +41,30 @@ class StaleRevision(Exception):
 
 class ScorecardLocked(Exception):
     """The scorecard is submitted: changes go through an amendment."""
+
+    message = "This scorecard is submitted: change it through an amendment."
+
+
+class ScorecardErased(ScorecardLocked):
+    """The scorecard's candidate was erased: it is locked for good (`lock_drafts`)."""
+
+    message = ERASED_MESSAGE
+
+
+def locked_error(status: str) -> ScorecardLocked:
+    """Why a scorecard that is no longer a draft refuses a change."""
+    return ScorecardErased() if status == Scorecard.Status.LOCKED else ScorecardLocked()
+
+
+def lock_drafts(scorecards) -> int:
+    """Erasure: drafts become locked, which every save statement refuses (status=draft).
+
+    Submitted scorecards stay as they are (their numbers count, anonymised); their
+    amendment is refused by the application's erased status.
+    """
+    return scorecards.filter(status=Scorecard.Status.DRAFT).update(
+        status=Scorecard.Status.LOCKED, updated_at=timezone.now()
+    )
 
 
 # --- Creating the parts ------------------------------------------------------------
@@ -188,10 +213,10 @@ def save_note(
 
 
 def _refuse(model, part) -> None:
-    """Tell a stale save from a save on a submitted scorecard; raise accordingly."""
+    """Tell a stale save from a save on a submitted or locked scorecard; raise accordingly."""
     current = model.objects.select_related("scorecard").get(pk=part.pk)
-    if current.scorecard.is_submitted:
-        raise ScorecardLocked
+    if current.scorecard.status != Scorecard.Status.DRAFT:
+        raise locked_error(current.scorecard.status)
     raise StaleRevision(current)
 
 
@@ -299,8 +324,8 @@ def save_overall(
     clean_overall(recommendation=recommendation, summary=summary)
     if not write_overall(scorecard.pk, base_revision, recommendation, summary):
         current = Scorecard.objects.get(pk=scorecard.pk)
-        if current.is_submitted:
-            raise ScorecardLocked
+        if current.status != Scorecard.Status.DRAFT:
+            raise locked_error(current.status)
         raise StaleRevision(current)
     scorecard.recommendation, scorecard.summary = recommendation, summary
     scorecard.overall_revision = base_revision + 1
@@ -324,8 +349,8 @@ def use_backup(backup: QuestionNote, *, instead_of: QuestionNote, reason: str, b
             {"reason": "Say why the backup is asked (e.g. no on-call experience)."}
         )
     scorecard = Scorecard.objects.select_for_update().get(pk=backup.scorecard_id)
-    if scorecard.is_submitted:
-        raise ScorecardLocked
+    if scorecard.status != Scorecard.Status.DRAFT:
+        raise locked_error(scorecard.status)
     if not backup.planned.is_backup:
         raise ValidationError({"backup": "Only a backup question can be swapped in."})
     if instead_of.scorecard_id != backup.scorecard_id or instead_of.planned.is_backup:
@@ -355,8 +380,8 @@ def use_backup(backup: QuestionNote, *, instead_of: QuestionNote, reason: str, b
 def undo_backup(backup: QuestionNote, *, by) -> None:
     """Put the replaced question back; the backup's notes stay."""
     scorecard = Scorecard.objects.select_for_update().get(pk=backup.scorecard_id)
-    if scorecard.is_submitted:
-        raise ScorecardLocked
+    if scorecard.status != Scorecard.Status.DRAFT:
+        raise locked_error(scorecard.status)
     if backup.backup_for_id is None:
         return
     now = timezone.now()
@@ -409,8 +434,8 @@ def missing_pieces(scorecard: Scorecard, notes=None, ratings=None) -> dict[str, 
 def submit_scorecard(scorecard: Scorecard, *, by) -> Scorecard:
     """Submit a complete scorecard; a ValidationError lists every missing piece at its place."""
     scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
-    if scorecard.is_submitted:
-        raise ScorecardLocked
+    if scorecard.status != Scorecard.Status.DRAFT:
+        raise locked_error(scorecard.status)
     missing = missing_pieces(scorecard)
     if missing:
         raise ValidationError(missing)
@@ -433,8 +458,12 @@ def amend_scorecard(
     result must still be complete, as at submission.
     """
     scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+    if scorecard.status == Scorecard.Status.LOCKED:
+        raise ValidationError(ERASED_MESSAGE)
     if not scorecard.is_submitted:
         raise ValidationError("Only a submitted scorecard is amended; a draft is simply edited.")
+    # Erasure locks the scorecards' rows too, so this read sees an erasure that won the race.
+    scorecard.assignment.interview.application.refuse_if_erased()
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why you amend a submitted scorecard."})
@@ -508,6 +537,7 @@ def record_decision(application, *, outcome: str, level, rationale: str, by) -> 
 
     The level may differ from the loop's, but stays on the loop's ladder.
     """
+    application.refuse_if_erased(NON_FIELD_ERRORS)
     errors = {}
     if outcome not in Decision.Outcome.values:
         errors["outcome"] = "Choose hire, no hire or hold."

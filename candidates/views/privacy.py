@@ -1,10 +1,14 @@
-"""Privacy screens: erase a candidate (typed confirmation) and the subject-access export."""
+"""Privacy screens: erase a candidate (typed confirmation) and the subject-access export.
+
+Both are for recruiters and admins who owe no scorecard of their own on any of the
+candidate's applications (403 with the reason otherwise): erasing would destroy the
+colleagues' work they may not yet read, and the export holds it.
+"""
 
 import json
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,9 +17,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from ..access import assigned_application_ids, get_candidate_for, may_read_recruiter_notes
+from ..access import get_candidate_for
 from ..models import Candidate
-from ..privacy import erase_candidate, export_candidate
+from ..privacy import check_owes_no_review, erase_candidate, export_candidate
 
 
 class EraseConfirmForm(forms.Form):
@@ -42,6 +46,7 @@ class EraseConfirmForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def candidate_erase(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_candidate_for(request.user, pk, write=True)
+    check_owes_no_review(request.user, candidate)
     form = EraseConfirmForm(request.POST or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
         erase_candidate(candidate, by=request.user)
@@ -62,13 +67,9 @@ def candidate_erase(request: HttpRequest, pk: int) -> HttpResponse:
 def candidate_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held about the candidate, as a JSON download (subject access)."""
     candidate = get_candidate_for(request.user, pk, write=True)
-    # The export holds the recruiter notes: a recruiter still owing their own
-    # scorecard on this candidate may not read them, so not export them either.
-    # Only applications they sit on can await their own review: checking just those
-    # keeps the queries fixed however many applications the candidate has.
-    own = candidate.applications.filter(pk__in=assigned_application_ids(request.user))
-    if not may_read_recruiter_notes(request.user, candidate, own):
-        raise PermissionDenied("Submit your own scorecard for this candidate first.")
+    # The export holds the recruiter notes, colleagues' scorecards and the decisions:
+    # someone still owing their own scorecard on this candidate may read none of them.
+    check_owes_no_review(request.user, candidate)
     data = export_candidate(candidate, by=request.user)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),

@@ -3,7 +3,8 @@
 Each endpoint answers with the part's small status element only (never the field being
 typed in): 200 saved, with the new revision; 409 the revision was stale, with the
 version saved elsewhere so the interviewer can choose or merge; 422 bad input, with the
-message at the field; 409 too when the scorecard was submitted meanwhile. A fixed,
+message at the field; 409 too when the scorecard was submitted meanwhile, or locked
+because its candidate was erased (with that reason). A fixed,
 small number of queries per save (tests/scoring/test_autosave.py).
 """
 
@@ -90,6 +91,9 @@ def invalid(request, *, kind: str, part, errors: dict) -> HttpResponse:
 
 
 def refused(request, *, kind: str, part, error: Exception) -> HttpResponse:
+    if isinstance(error, services.ScorecardErased):
+        reason = error.message
+        return status(request, kind=kind, part=part, state="locked", code=409, reason=reason)
     if isinstance(error, services.ScorecardLocked):
         return status(request, kind=kind, part=part, state="locked", code=409)
     return status(request, kind=kind, part=part, state="conflict", code=409, theirs=error.current)

@@ -1,6 +1,8 @@
 """Debrief packets of an application: status with polling, request, download."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,7 +48,13 @@ def packets(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def packet_request(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_packets_application_for(request.user, pk)
-    _, created = request_packet(application, by=request.user)
+    try:
+        with transaction.atomic():
+            # Erasure is final: no packet of an erased candidate (403 with the reason).
+            application.refuse_if_erased()
+            _, created = request_packet(application, by=request.user)
+    except ValidationError as error:
+        raise PermissionDenied(" ".join(error.messages)) from None
     notice = (
         "Packet requested: it renders in the background."
         if created

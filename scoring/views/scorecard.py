@@ -297,7 +297,11 @@ def render_read(request: HttpRequest, scorecard: Scorecard) -> HttpResponse:
 @require_GET
 def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = get_scorecard_for(request.user, pk)
-    if scorecard.is_submitted or scorecard.assignment.person_id != request.user.pk:
+    # Submitted, or locked by the candidate's erasure: nothing left to write.
+    if (
+        scorecard.status != Scorecard.Status.DRAFT
+        or scorecard.assignment.person_id != request.user.pk
+    ):
         return render_read(request, scorecard)
     return render_live(request, scorecard)
 
@@ -424,8 +428,10 @@ def _backup_done(request: HttpRequest, scorecard: Scorecard, anchor: str) -> Htt
     return redirect(reverse("scoring:scorecard", args=[scorecard.pk]) + f"#{anchor}")
 
 
-def _locked(request: HttpRequest, scorecard: Scorecard) -> HttpResponse:
-    messages.error(request, "This scorecard is submitted: change it through an amendment.")
+def _locked(
+    request: HttpRequest, scorecard: Scorecard, error: services.ScorecardLocked
+) -> HttpResponse:
+    messages.error(request, error.message)
     return back_to(request, scorecard)
 
 
@@ -446,8 +452,8 @@ def backup_use(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 by=request.user,
             )
-        except services.ScorecardLocked:
-            return _locked(request, scorecard)
+        except services.ScorecardLocked as error:
+            return _locked(request, scorecard, error)
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
@@ -472,8 +478,8 @@ def backup_undo(request: HttpRequest, pk: int) -> HttpResponse:
         return back_to(request, scorecard)
     try:
         services.undo_backup(note, by=request.user)
-    except services.ScorecardLocked:
-        return _locked(request, scorecard)
+    except services.ScorecardLocked as error:
+        return _locked(request, scorecard, error)
     return _backup_done(request, scorecard, f"note-{note.pk}")
 
 
@@ -486,6 +492,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = get_scorecard_for(request.user, pk, write=True)
     try:
         services.submit_scorecard(scorecard, by=request.user)
+    except services.ScorecardErased as error:
+        return _locked(request, scorecard, error)
     except services.ScorecardLocked:
         return back_to(request, scorecard)
     except ValidationError as error:

@@ -149,11 +149,12 @@ def test_erasure_keeps_the_numbers_anonymised(
     assert not candidate.cv and candidate.cv_name == ""
     assert candidate.erased_at is not None
     application = Application.objects.get(pk=person.application.pk)
-    assert application.status == Application.Status.OFFER
+    # Kept, and closed for good (tests/candidates/test_erasure_final.py).
+    assert application.status == Application.Status.ERASED
     assert application.interviews.count() == 1
     assert (
         Scorecard.objects.filter(
-            assignment__interview__application=application, status=Scorecard.Status.DRAFT
+            assignment__interview__application=application, status=Scorecard.Status.LOCKED
         ).count()
         == 2
     )
@@ -167,8 +168,11 @@ def test_erasure_scrubs_audit_entries_and_records_itself_without_personal_data(p
     assert called.target_repr == f"candidate #{person.candidate.pk} of an erased candidate"
     reschedule = AuditEntry.objects.get(verb="interview.rescheduled")
     assert set(reschedule.data) == {"before", "after"}
-    status = AuditEntry.objects.get(verb="application.status_changed")
-    assert status.data == {"before": "active", "after": "offer"}
+    statuses = AuditEntry.objects.filter(verb="application.status_changed").order_by("pk")
+    assert [entry.data for entry in statuses] == [
+        {"before": "active", "after": "offer"},
+        {"before": "offer", "after": "erased"},
+    ]
     erased = AuditEntry.objects.get(verb="candidate.erased")
     assert erased.actor == recruiter
     assert erased.scope == f"candidate:{person.candidate.pk}"
@@ -235,7 +239,7 @@ def test_scoring_receiver_keeps_scorecard_numbers(person):
     erase_scorecard_text(sender=Candidate, candidate=person.candidate)
 
     scorecard = Scorecard.objects.get(pk=person.scorecard.pk)
-    assert (scorecard.status, scorecard.revision) == (Scorecard.Status.DRAFT, 4)
+    assert (scorecard.status, scorecard.revision) == (Scorecard.Status.LOCKED, 4)
 
 
 # The erasure page ----------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""The subject-access export carries what scorecards hold about the candidate."""
+"""The subject-access export carries what submitted scorecards hold about the candidate.
+
+Drafts are withheld until submitted (README: "Erasure and subject access");
+tests/candidates/test_privacy.py covers that and the decisions.
+"""
 
 import json
 
@@ -6,7 +10,13 @@ import pytest
 from django.urls import reverse
 
 from scoring import services
-from tests.factories import make_application, make_scorecard, make_scoring_loop, make_user
+from tests.factories import (
+    fill_scorecard,
+    make_application,
+    make_scorecard,
+    make_scoring_loop,
+    make_user,
+)
 
 
 def write(card, text: str) -> None:
@@ -32,8 +42,9 @@ def export(client, recruiter, candidate) -> dict:
 
 
 def test_the_export_holds_notes_ticks_and_evidence(client, interviewer, recruiter):
-    card = make_scorecard(interviewer, by=recruiter)
+    card = fill_scorecard(make_scorecard(interviewer, by=recruiter))
     write(card, "Kept a calm timeline")
+    services.submit_scorecard(card, by=interviewer)
     candidate = card.assignment.interview.application.candidate
 
     data = export(client, recruiter, candidate)
@@ -62,5 +73,5 @@ def test_export_queries_do_not_grow_with_scorecards(
     url = reverse("candidates:candidate_export", args=[application.candidate.pk])
     client.get(url)  # warm the session
 
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         assert client.get(url).status_code == 200

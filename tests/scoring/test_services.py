@@ -299,7 +299,8 @@ def test_erasure_blanks_decision_rationales_and_deletes_packets_with_their_files
         rationale="Strong on Casey's incident story",
         by=recruiter,
     )
-    packet = Packet.objects.create(application=application, status="ready")
+    # Saved with its file in one INSERT: the database refuses a ready packet without one.
+    packet = Packet(application=application, status="ready")
     packet.file.save("packet.pdf", ContentFile(b"%PDF-1.7 about the candidate"))
     path = tmp_path / packet.file.name
     assert path.exists()
