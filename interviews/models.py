@@ -14,6 +14,11 @@ from django.urls import reverse
 
 from rubrics.models import Competency, Level, Question, RatingScale, Role, within_points
 
+from .bars import bar_for
+
+# A panel bigger than this is a committee meeting, not an interview.
+MAX_PANEL = 10
+
 
 class LoopQuerySet(models.QuerySet):
     def for_list(self):
@@ -47,6 +52,10 @@ class Loop(models.Model):
     peers_may_read = models.BooleanField(
         default=False,
         help_text="Interviewers may read colleagues' submitted scorecards once their own is in.",
+    )
+    second_opinion_from_another_stage = models.BooleanField(
+        default=False,
+        help_text="A competency needs scores from two stages, not only from two people.",
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     derived_from = models.ForeignKey(
@@ -89,14 +98,13 @@ class Loop(models.Model):
         return self.status == self.Status.DRAFT
 
     def default_bar(self, points=None) -> int | None:
-        """The loop's bar: set explicitly, or the scale's “meets expectations” point.
+        """The loop's bar (`interviews.bars.bar_for` without a competency's own).
 
-        `points`: the scale's points when the caller has loaded them (no query then).
+        `points`: the scale's points when the caller has loaded them; else the
+        scale's (prefetched) points are read.
         """
-        if self.bar is not None:
-            return self.bar
         points = self.scale.points.all() if points is None else points
-        return next((p.value for p in points if p.meets_bar), None)
+        return bar_for(points, loop_bar=self.bar).value
 
     def require_draft(self) -> None:
         if not self.is_draft:
@@ -131,12 +139,18 @@ class LoopCompetency(models.Model):
     def __str__(self) -> str:
         return f"{self.loop}: {self.competency}"
 
-    def effective_bar(self) -> int | None:
-        return self.bar if self.bar is not None else self.loop.default_bar()
+    def effective_bar(self, points=None) -> int | None:
+        """This competency's bar (`interviews.bars.bar_for`)."""
+        points = self.loop.scale.points.all() if points is None else points
+        return bar_for(points, loop_bar=self.loop.bar, own=self.bar).value
 
 
 class Stage(models.Model):
-    """One interview of the loop: a duration, a buffer and planned questions."""
+    """One interview of the loop: a duration, a buffer, its panel and planned questions.
+
+    The panel size is the plan (how many interviewers score the stage independently);
+    coverage counts it as that many opinions (DESIGN: coverage matrix).
+    """
 
     loop = models.ForeignKey(Loop, on_delete=models.CASCADE, related_name="stages")
     order = models.PositiveIntegerField(default=0)
@@ -150,6 +164,11 @@ class Stage(models.Model):
         help_text="Introductions and the candidate's own questions.",
     )
     focus = models.TextField(blank=True)
+    panel_size = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PANEL)],
+        help_text="How many interviewers score this stage, each on their own scorecard.",
+    )
 
     class Meta:
         ordering = ["loop", "order", "pk"]
@@ -157,7 +176,11 @@ class Stage(models.Model):
             models.CheckConstraint(
                 condition=Q(buffer_minutes__lt=models.F("duration_minutes")),
                 name="stage_buffer_below_duration",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(panel_size__gte=1, panel_size__lte=MAX_PANEL),
+                name="stage_panel_size_in_range",
+            ),
         ]
 
     def __str__(self) -> str:

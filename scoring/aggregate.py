@@ -8,12 +8,15 @@ A view feeds it with two queries for one application: its scorecards (one
 `ScorecardRow` each, shadow ones included: they are filtered here, where the rule is
 tested) and their ratings (one `RatingRow` each), plus the loop's competencies as
 `CompetencySpec` in loop order, each with its effective bar
-(`LoopCompetency.effective_bar()`).
+(`interviews.bars.bar_for`).
 
 Definitions (DESIGN.md, scoring), always over submitted, non-shadow scorecards:
 spread = max − min; disagreement = spread ≥ 2; gap = scores from fewer than two
-different stages; meets the bar = median ≥ bar; ready for decision = every assigned
-non-shadow scorecard submitted.
+different people (an opinion is a person: a panel of three on one stage gives three,
+one person on two stages gives one — DESIGN.md's coverage rule, after seed 002's
+one-stage, three-interviewer design), and, when the loop demands the second opinion
+come from another stage, also from fewer than two stages; meets the bar = median ≥
+bar; ready for decision = every assigned non-shadow scorecard submitted.
 """
 
 from __future__ import annotations
@@ -24,12 +27,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from interviews.bars import meets_bar
+
 # The values of scoring.models.Recommendation, in the order a tally reads best.
 RECOMMENDATIONS: tuple[str, ...] = ("strong_no", "no", "yes", "strong_yes")
 DISAGREEMENT_SPREAD = 2
-MIN_STAGES = 2
+MIN_OPINIONS = 2  # different people; and stages, when the loop asks for another stage
 
 BarStatus = Literal["meets", "below", "unknown"]
+# Why a competency is a gap: no score at all, one person's only, or one stage's only.
+GapReason = Literal["", "no-scores", "one-opinion", "one-stage"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,14 @@ class ScorecardRow:
     submitted: bool = False
     recommendation: str = ""  # a RECOMMENDATIONS value, or "" when none given
     stage: str = ""  # the stage's name, for display only
+    person_id: int | None = None  # who wrote it; None: unknown, the card counts as its own
+
+    @property
+    def author(self) -> tuple[str, int]:
+        """Whose opinion it is: the person, or the scorecard itself when nobody is known."""
+        if self.person_id is not None:
+            return ("person", self.person_id)
+        return ("scorecard", self.scorecard_id)
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,7 @@ class RatingEntry:
     score: int | None
     not_assessed: bool
     evidence: str
+    author: tuple[str, int]  # ScorecardRow.author: one person, one opinion
 
 
 @dataclass(frozen=True)
@@ -92,7 +108,9 @@ class CompetencySummary:
     spread: int | None
     disagreement: bool
     gap: bool
-    stages: int
+    stages: int  # different stages among the scores
+    opinions: int  # different people among the scores
+    gap_reason: GapReason
     bar_status: BarStatus
     not_assessed: int
     entries: tuple[RatingEntry, ...]
@@ -109,6 +127,11 @@ class CompetencySummary:
     def flagged(self) -> bool:
         """Whether the committee should look here first."""
         return self.disagreement or self.gap
+
+    @property
+    def marked_entries(self) -> list[tuple[RatingEntry, bool | None]]:
+        """Each entry with whether its score meets the bar (None: no score or no bar)."""
+        return [(e, meets_bar(e.score, self.bar)) for e in self.entries]
 
 
 @dataclass(frozen=True)
@@ -148,17 +171,22 @@ def aggregate_application(
     competencies: Sequence[CompetencySpec],
     scorecards: Iterable[ScorecardRow],
     ratings: Iterable[RatingRow],
+    *,
+    another_stage: bool = False,
 ) -> ApplicationAggregate:
     """Aggregate one application's scorecards for the committee.
 
     Ratings of shadow or unsubmitted scorecards, and of competencies the loop does not
     assess, are ignored; so are shadow scorecards when counting what is outstanding.
+    `another_stage`: the loop's second_opinion_from_another_stage.
     """
     cards = list(scorecards)
     counted = {c.scorecard_id: c for c in cards if c.submitted and not c.shadow}
     by_competency = _entries_by_competency(counted, ratings)
     summaries = [
-        summarise_competency(spec, by_competency.get(spec.competency_id, []))
+        summarise_competency(
+            spec, by_competency.get(spec.competency_id, []), another_stage=another_stage
+        )
         for spec in competencies
     ]
     return ApplicationAggregate(
@@ -186,12 +214,15 @@ def _entries_by_competency(
             score=None if rating.not_assessed else rating.score,
             not_assessed=rating.not_assessed,
             evidence=rating.evidence,
+            author=card.author,
         )
         grouped.setdefault(rating.competency_id, []).append(entry)
     return grouped
 
 
-def summarise_competency(spec: CompetencySpec, entries: Sequence[RatingEntry]) -> CompetencySummary:
+def summarise_competency(
+    spec: CompetencySpec, entries: Sequence[RatingEntry], *, another_stage: bool = False
+) -> CompetencySummary:
     """Count, centre, spread and flags of one competency's counted ratings.
 
     A rating without a score (not assessed, or left empty) is not a score: it counts
@@ -200,6 +231,8 @@ def summarise_competency(spec: CompetencySpec, entries: Sequence[RatingEntry]) -
     scored = [e for e in entries if e.score is not None]
     scores = [e.score for e in scored]
     stages = len({e.stage_id for e in scored})
+    opinions = len({e.author for e in scored})
+    reason = gap_reason(opinions, stages, another_stage=another_stage)
     low, high = (min(scores), max(scores)) if scores else (None, None)
     spread = None if high is None or low is None else high - low
     median = float(statistics.median(scores)) if scores else None
@@ -212,12 +245,28 @@ def summarise_competency(spec: CompetencySpec, entries: Sequence[RatingEntry]) -
         max=high,
         spread=spread,
         disagreement=spread is not None and spread >= DISAGREEMENT_SPREAD,
-        gap=stages < MIN_STAGES,
+        gap=bool(reason),
         stages=stages,
+        opinions=opinions,
+        gap_reason=reason,
         bar_status=bar_status(median, spec.bar),
         not_assessed=sum(1 for e in entries if e.not_assessed),
         entries=tuple(entries),
     )
+
+
+def gap_reason(opinions: int, stages: int, *, another_stage: bool = False) -> GapReason:
+    """Why the scores give no independent second opinion, or "" when they do.
+
+    Opinions are different people: one person scoring on two stages is one opinion.
+    """
+    if opinions == 0:
+        return "no-scores"
+    if opinions < MIN_OPINIONS:
+        return "one-opinion"
+    if another_stage and stages < MIN_OPINIONS:
+        return "one-stage"
+    return ""
 
 
 def bar_status(median: float | None, bar: int | None) -> BarStatus:
@@ -226,9 +275,8 @@ def bar_status(median: float | None, bar: int | None) -> BarStatus:
     An even count's median is the midpoint of the middle two scores, so a split
     panel (3 and 4 against a bar of 4) is below the bar: half the panel saw it met.
     """
-    if median is None or bar is None:
-        return "unknown"
-    return "meets" if median >= bar else "below"
+    meets = meets_bar(median, bar)
+    return "unknown" if meets is None else "meets" if meets else "below"
 
 
 def committee_order(summaries: Iterable[CompetencySummary]) -> list[CompetencySummary]:

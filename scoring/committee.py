@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from candidates.models import Application, Assignment, observed_seat
+from interviews.bars import bar_for
 from interviews.models import Loop, LoopCompetency
 from rubrics.models import Level, LevelExpectation, ScalePoint
 
@@ -70,7 +71,7 @@ def specs_for(rows: list[LoopCompetency], default: int | None) -> list[aggregate
         aggregate.CompetencySpec(
             competency_id=lc.competency_id,
             name=lc.competency.name,
-            bar=lc.bar if lc.bar is not None else default,
+            bar=bar_for((), loop_bar=default, own=lc.bar).value,
             critical=lc.critical,
             weight=(1 if lc.weight is None else lc.weight) if weighted else None,
         )

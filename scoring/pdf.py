@@ -30,6 +30,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from candidates.models import Application, Assignment
+from interviews.bars import bar_for
 from interviews.models import LoopCompetency
 from rubrics.models import Level
 from rubrics.views.browse import scale_rows
@@ -259,10 +260,11 @@ def packet_context(application: Application) -> dict[str, Any]:
             {
                 "competency": lc.competency,
                 "critical": lc.critical,
-                "bar": lc.bar if lc.bar is not None else loop_bar,
-                "bar_label": labels.get(lc.bar if lc.bar is not None else loop_bar, ""),
+                "bar": bar.value,
+                "bar_label": bar.label,
             }
             for lc in loop_competencies
+            for bar in [bar_for(points, loop_bar=loop.bar, own=lc.bar)]
         ],
         "decision": _latest_decision(application),
         "rubric": [

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from interviews.bars import bar_for
 from rubrics.views.browse import anchored_scale
 
 from ..models import Loop, PlannedQuestion, Stage
@@ -106,11 +107,11 @@ def _rubric(
     item, loop_bar: int | None, labels: dict[int, str], *, points=None, scale: bool = True
 ) -> dict:
     """A loop competency with its bar and, unless `scale` is False, its anchored scale."""
-    bar = item.bar if item.bar is not None else loop_bar
+    bar = bar_for(points or (), loop_bar=loop_bar, own=item.bar)
     return {
         "competency": item.competency,
         "critical": item.critical,
-        "bar": bar,
-        "bar_label": labels.get(bar, ""),
+        "bar": bar.value,
+        "bar_label": bar.label or labels.get(bar.value, ""),
         "rows": anchored_scale(item.competency, points) if scale else [],
     }

@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from interviews.bars import bar_for, meets_bar
 from rubrics.views.browse import scale_rows
 
 from .. import services
@@ -99,6 +100,11 @@ class RatingView:
         return self.rating.pk
 
     @property
+    def meets(self) -> bool | None:
+        """Whether the rating's score meets its bar (None: no score or no bar)."""
+        return meets_bar(self.rating.score, self.bar)
+
+    @property
     def competency(self):
         return self.rating.competency
 
@@ -147,8 +153,7 @@ def load_parts(scorecard: Scorecard) -> Parts:
         scorecard.ratings.select_related("competency").prefetch_related("competency__anchors")
     )
     points = list(loop.scale.points.order_by("-value"))
-    labels = {p.value: p.label for p in points}
-    bar = loop.default_bar(points)
+    loop_bar = bar_for(points, loop_bar=loop.bar)
     items = {item.competency_id: item for item in loop.loop_competencies.all()}
     views = numbered_notes(notes)
     by_planned = {v.planned.pk: v for v in views}
@@ -159,18 +164,18 @@ def load_parts(scorecard: Scorecard) -> Parts:
     rating_views = []
     for rating in ratings:
         item = items.get(rating.competency_id)
-        own_bar = item.bar if item is not None and item.bar is not None else bar
+        bar = bar_for(points, loop_bar=loop.bar, own=item.bar if item is not None else None)
         rating_views.append(
             RatingView(
                 rating=rating,
-                bar=own_bar,
-                bar_label=labels.get(own_bar, ""),
+                bar=bar.value,
+                bar_label=bar.label,
                 critical=bool(item and item.critical),
-                rows=scale_rows(rating.competency, points, own_bar),
+                rows=scale_rows(rating.competency, points, bar.value),
                 values=rating.form_values(),
             )
         )
-    return Parts(views, rating_views, bar, labels.get(bar, ""), points)
+    return Parts(views, rating_views, loop_bar.value, loop_bar.label, points)
 
 
 def numbered_notes(notes: list[QuestionNote]) -> list[NoteView]:
