@@ -2,10 +2,20 @@
 
 Plain data in, plain data out (no database): the builder feeds it what it has
 loaded, the tests feed it hand-made loops.
+
+A competency's coverage counts independent opinions, not stages (DESIGN.md, coverage
+matrix): a stage sat by a panel of three interviewers, each on their own scorecard,
+gives three (seed 002's design: one 30-minute stage, three interviewers). At design
+time nobody is assigned yet, so different stages are counted as different people;
+the committee page counts the people who actually scored (scoring.aggregate). A loop
+may demand that the second opinion come from another stage.
 """
 
 from dataclasses import dataclass, field
 from itertools import combinations
+
+# An independent second opinion: DESIGN.md's coverage rule.
+MIN_OPINIONS = 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,7 @@ class StageInfo:
     name: str
     minutes_available: int
     items: tuple[ItemInfo, ...] = ()
+    panel_size: int = 1  # interviewers scoring the stage independently
 
     def counted(self) -> tuple[ItemInfo, ...]:
         """The questions that count: a backup replaces another, so it adds nothing."""
@@ -71,6 +82,20 @@ class Cell:
     @property
     def covered(self) -> bool:
         return bool(self.primary or self.secondary)
+
+
+@dataclass(frozen=True)
+class Opinions:
+    """How many independent opinions a competency gets, and from which stages."""
+
+    stages: tuple[int, ...] = ()  # the stages assessing it, in loop order
+    interviewers: int = 0  # the sum of their panel sizes
+
+    def enough(self, *, another_stage: bool = False) -> bool:
+        """Two opinions at least; from two stages too when the loop demands it."""
+        if self.interviewers < MIN_OPINIONS:
+            return False
+        return not another_stage or len(self.stages) >= MIN_OPINIONS
 
 
 @dataclass(frozen=True)
@@ -101,11 +126,28 @@ def coverage_matrix(competencies, stages) -> dict[str, dict[int, Cell]]:
     return matrix
 
 
-def coverage_warnings(competencies, stages) -> list[Warning]:
-    """Every problem of DESIGN's coverage rules, strong ones first."""
+def opinions(competencies, stages, matrix=None) -> dict[str, Opinions]:
+    """competency key -> the stages assessing it and the interviewers they plan."""
+    matrix = coverage_matrix(competencies, stages) if matrix is None else matrix
+    found = {}
+    for competency in competencies:
+        covering = [s for s in stages if matrix[competency.key][s.id].covered]
+        found[competency.key] = Opinions(
+            stages=tuple(s.id for s in covering),
+            interviewers=sum(s.panel_size for s in covering),
+        )
+    return found
+
+
+def coverage_warnings(competencies, stages, *, another_stage: bool = False) -> list[Warning]:
+    """Every problem of DESIGN's coverage rules, strong ones first.
+
+    `another_stage`: the loop demands the second opinion come from another stage
+    (Loop.second_opinion_from_another_stage).
+    """
     matrix = coverage_matrix(competencies, stages)
     found = [
-        *_thin_coverage(competencies, stages, matrix),
+        *_thin_coverage(competencies, stages, matrix, another_stage=another_stage),
         *_overruns(stages),
         *_overlaps_in_stage(stages),
         *_overlaps_across_stages(stages),
@@ -113,12 +155,13 @@ def coverage_warnings(competencies, stages) -> list[Warning]:
     return sorted(found, key=lambda w: w.severity != "strong")
 
 
-def _thin_coverage(competencies, stages, matrix) -> list[Warning]:
+def _thin_coverage(competencies, stages, matrix, *, another_stage: bool) -> list[Warning]:
     warnings = []
     names = {s.id: s.name for s in stages}
+    counted = opinions(competencies, stages, matrix)
     for competency in competencies:
-        covering = [sid for sid, cell in matrix[competency.key].items() if cell.covered]
-        if not covering and competency.critical:
+        seen = counted[competency.key]
+        if not seen.stages and competency.critical:
             warnings.append(
                 Warning(
                     "critical-uncovered",
@@ -127,18 +170,35 @@ def _thin_coverage(competencies, stages, matrix) -> list[Warning]:
                     competencies=(competency.key,),
                 )
             )
-        elif len(covering) < 2:
-            where = f"only {names[covering[0]]}" if covering else "no stage"
+        elif not seen.enough(another_stage=another_stage):
             warnings.append(
                 Warning(
                     "thin-coverage",
                     "strong" if competency.critical else "mild",
-                    f"{competency.name} is assessed by {where}: no independent second opinion.",
+                    thin_message(competency.name, seen, names, another_stage=another_stage),
                     competencies=(competency.key,),
-                    stages=tuple(covering),
+                    stages=seen.stages,
                 )
             )
     return warnings
+
+
+def thin_message(name: str, seen: Opinions, names: dict[int, str], *, another_stage: bool) -> str:
+    """Why one competency lacks a second opinion, and what would give it one, in plain words."""
+    if not seen.stages:
+        return f"{name} is assessed by no stage: no opinion on it at all."
+    where = ", ".join(names[sid] for sid in seen.stages)
+    who = f"{seen.interviewers} interviewer{'s' if seen.interviewers != 1 else ''}"
+    if seen.interviewers < MIN_OPINIONS:
+        return (
+            f"{name} is assessed by {who} ({where}): no independent second opinion. "
+            f"Plan it in another stage too (each stage is counted as different people) "
+            f"or plan a panel of two for {where}."
+        )
+    return (
+        f"{name} is assessed by {who}, all in {where}: this loop asks for the second "
+        f"opinion from another stage. Plan it in another stage too."
+    )
 
 
 def _overruns(stages) -> list[Warning]:

@@ -21,12 +21,20 @@ from .models import Loop, Stage
 
 # Per entry kind: (allowed fields, required fields).
 LOOP_FIELDS = (
-    {"name", "role", "level", "scale", "competencies", "stages"},
+    {
+        "name",
+        "role",
+        "level",
+        "scale",
+        "competencies",
+        "stages",
+        "second_opinion_from_another_stage",
+    },
     {"name", "role", "level", "scale", "stages"},
 )
 COMPETENCY_FIELDS = ({"key", "critical"}, {"key"})
 STAGE_FIELDS = (
-    {"name", "duration", "buffer", "focus", "questions"},
+    {"name", "duration", "buffer", "panel", "focus", "questions"},
     {"name", "duration", "buffer", "questions"},
 )
 PLANNED_FIELDS = ({"question", "minutes", "must_ask", "backup"}, {"question"})
@@ -96,6 +104,7 @@ def _build_loop(entry: dict, where: str, *, by) -> Loop:
             _find(Competency.objects.current().filter(key=c["key"]), "competency", c["key"], where)
             for c in wanted
         ],
+        second_opinion_from_another_stage=bool(entry.get("second_opinion_from_another_stage")),
         by=by,
     )
     critical = {c["key"] for c in wanted if c.get("critical")}
@@ -121,6 +130,7 @@ def _build_stage(loop: Loop, entry: dict, where: str, *, by) -> Stage:
         duration_minutes=entry["duration"],
         buffer_minutes=entry["buffer"],
         focus=entry.get("focus", ""),
+        panel_size=entry.get("panel", 1),
         by=by,
     )
     for q, item in enumerate(entry["questions"]):

@@ -3,7 +3,7 @@ from django import forms
 from rubrics.forms import LevelChoiceField
 from rubrics.models import Competency, Level, RatingScale, Role
 
-from .models import Loop, LoopCompetency, PlannedQuestion, Stage
+from .models import MAX_PANEL, Loop, LoopCompetency, PlannedQuestion, Stage
 
 
 class CompetencyChoices(forms.ModelMultipleChoiceField):
@@ -40,10 +40,12 @@ class LoopCreateForm(forms.Form):
 class LoopSettingsForm(forms.ModelForm):
     class Meta:
         model = Loop
-        fields = ["name", "scale", "bar", "peers_may_read"]
+        fields = ["name", "scale", "bar", "peers_may_read", "second_opinion_from_another_stage"]
         labels = {
             "peers_may_read": "Interviewers may read colleagues' submitted scorecards "
-            "after submitting their own"
+            "after submitting their own",
+            "second_opinion_from_another_stage": "The second opinion on a competency must "
+            "come from another stage (not only from another interviewer on the same panel)",
         }
 
     def __init__(self, *args, **kwargs):
@@ -80,9 +82,22 @@ class LoopCompetencyForm(forms.ModelForm):
 
 
 class StageForm(forms.ModelForm):
+    panel_size = forms.IntegerField(
+        label="Interviewers",
+        initial=1,
+        min_value=1,
+        max_value=MAX_PANEL,
+        help_text="How many interviewers score this stage, each on their own scorecard. "
+        "Each one is an independent opinion on what the stage assesses.",
+        error_messages={
+            "min_value": "A stage needs at least one interviewer.",
+            "max_value": f"At most {MAX_PANEL} interviewers score one stage.",
+        },
+    )
+
     class Meta:
         model = Stage
-        fields = ["name", "duration_minutes", "buffer_minutes", "focus"]
+        fields = ["name", "duration_minutes", "buffer_minutes", "panel_size", "focus"]
         labels = {"duration_minutes": "Minutes", "buffer_minutes": "Buffer (minutes)"}
         widgets = {"focus": forms.Textarea(attrs={"rows": 2})}
 

@@ -27,13 +27,23 @@ def _next_order(queryset) -> int:
 
 
 @transaction.atomic
-def create_loop(*, name: str, role, level, scale, competencies, by) -> Loop:
+def create_loop(
+    *,
+    name: str,
+    role,
+    level,
+    scale,
+    competencies,
+    second_opinion_from_another_stage: bool = False,
+    by,
+) -> Loop:
     loop = Loop.objects.create(
         key=unique_key(Loop, slugify(name)[:70] or "loop"),
         name=name,
         role=role,
         level=level,
         scale=scale,
+        second_opinion_from_another_stage=second_opinion_from_another_stage,
         created_by=by,
     )
     for order, competency in enumerate(competencies, start=1):
@@ -97,7 +107,14 @@ def remove_competency(item: LoopCompetency, *, by) -> None:
 
 @transaction.atomic
 def add_stage(
-    loop: Loop, *, name: str, duration_minutes: int, buffer_minutes: int, focus: str = "", by
+    loop: Loop,
+    *,
+    name: str,
+    duration_minutes: int,
+    buffer_minutes: int,
+    focus: str = "",
+    panel_size: int = 1,
+    by,
 ) -> Stage:
     loop.require_draft()
     stage = Stage(
@@ -107,6 +124,7 @@ def add_stage(
         duration_minutes=duration_minutes,
         buffer_minutes=buffer_minutes,
         focus=focus,
+        panel_size=panel_size,
     )
     stage.full_clean()
     stage.save()
@@ -282,6 +300,7 @@ def coverage_inputs(stages, competencies):
             name=stage.name,
             minutes_available=stage.minutes_available,
             items=tuple(_item_info(p) for p in stage.planned.all()),
+            panel_size=stage.panel_size,
         )
         for stage in stages
     ]
@@ -300,6 +319,16 @@ def _item_info(planned: PlannedQuestion) -> coverage.ItemInfo:
         technologies=frozenset(q.technologies),
         must_ask=planned.must_ask,
         is_backup=planned.is_backup,
+    )
+
+
+def loop_warnings(loop: Loop, infos, stage_infos) -> list[coverage.Warning]:
+    """The loop's coverage warnings under its own rule: the builder and publishing agree.
+
+    `infos`, `stage_infos`: what coverage_inputs made of the loaded loop.
+    """
+    return coverage.coverage_warnings(
+        infos, stage_infos, another_stage=loop.second_opinion_from_another_stage
     )
 
 
@@ -322,7 +351,7 @@ def publish_loop(loop: Loop, *, by, confirmed: bool = False) -> list[coverage.Wa
     stages, competencies = loop_for_coverage(loop)
     if problems := publish_problems(stages, competencies):
         raise ValidationError(problems)
-    warnings = coverage.coverage_warnings(*coverage_inputs(stages, competencies))
+    warnings = loop_warnings(loop, *coverage_inputs(stages, competencies))
     if warnings and not confirmed:
         raise NeedsConfirmation(warnings)
     lock_for_published_loop(
@@ -357,6 +386,7 @@ def new_loop_version(loop: Loop, *, by) -> Loop:
         scale=loop.scale,
         bar=loop.bar,
         peers_may_read=loop.peers_may_read,
+        second_opinion_from_another_stage=loop.second_opinion_from_another_stage,
         derived_from=loop,
         created_by=by,
     )
@@ -377,6 +407,7 @@ def new_loop_version(loop: Loop, *, by) -> Loop:
             duration_minutes=s.duration_minutes,
             buffer_minutes=s.buffer_minutes,
             focus=s.focus,
+            panel_size=s.panel_size,
         )
         PlannedQuestion.objects.bulk_create(
             [

@@ -22,7 +22,7 @@ from ..forms import (
     StageForm,
 )
 from ..models import Loop, LoopCompetency, PlannedQuestion, Stage
-from ..services import coverage_inputs, loop_for_coverage
+from ..services import coverage_inputs, loop_for_coverage, loop_warnings
 
 SEARCH_PAGE_SIZE = 8
 
@@ -75,7 +75,8 @@ def builder_context(loop: Loop, *, bound: dict | None = None) -> dict:
     stages, competencies = loop_for_coverage(loop)
     infos, stage_infos = coverage_inputs(stages, competencies)
     matrix = coverage.coverage_matrix(infos, stage_infos)
-    warnings = coverage.coverage_warnings(infos, stage_infos)
+    warnings = loop_warnings(loop, infos, stage_infos)
+    opinions = coverage.opinions(infos, stage_infos, matrix)
     flagged = {pid for w in warnings for pid in w.planned if w.severity == "strong"}
     editable = loop.is_draft
     stage_views = []
@@ -109,6 +110,10 @@ def builder_context(loop: Loop, *, bound: dict | None = None) -> dict:
                 "form": bound.get(("competency", c.pk))
                 or LoopCompetencyForm(instance=c, prefix=f"competency-{c.pk}"),
                 "row": [matrix[c.competency.key][s.pk] for s in stages],
+                "opinions": opinions[c.competency.key],
+                "enough": opinions[c.competency.key].enough(
+                    another_stage=loop.second_opinion_from_another_stage
+                ),
             }
             for c in competencies
         ],

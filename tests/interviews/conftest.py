@@ -84,7 +84,14 @@ def loop_state(loop) -> tuple:
     """Everything a builder change can touch, to show that a refused one touched nothing."""
     fresh = Loop.objects.get(pk=loop.pk)
     return (
-        (fresh.name, fresh.scale_id, fresh.bar, fresh.peers_may_read, fresh.status),
+        (
+            fresh.name,
+            fresh.scale_id,
+            fresh.bar,
+            fresh.peers_may_read,
+            fresh.second_opinion_from_another_stage,
+            fresh.status,
+        ),
         list(
             fresh.loop_competencies.order_by("pk").values_list(
                 "competency_id", "order", "critical", "weight", "bar"
@@ -92,7 +99,7 @@ def loop_state(loop) -> tuple:
         ),
         list(
             fresh.stages.order_by("pk").values_list(
-                "pk", "order", "name", "duration_minutes", "buffer_minutes", "focus"
+                "pk", "order", "name", "duration_minutes", "buffer_minutes", "panel_size", "focus"
             )
         ),
         list(

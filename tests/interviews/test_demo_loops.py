@@ -9,7 +9,7 @@ from accounts.models import AuditEntry
 from interviews import coverage
 from interviews.demo import DemoLoopError, load_demo_loops
 from interviews.models import Loop, PlannedQuestion, Stage
-from interviews.services import coverage_inputs, loop_for_coverage
+from interviews.services import coverage_inputs, loop_for_coverage, loop_warnings
 from rubrics.bankfile import import_bank
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +31,13 @@ def demo(banks) -> dict[str, Loop]:
 
 
 def warnings_of(loop: Loop) -> list[coverage.Warning]:
-    return coverage.coverage_warnings(*coverage_inputs(*loop_for_coverage(loop)))
+    """The warnings under the loop's own rule, as the builder and publishing see them."""
+    return loop_warnings(loop, *coverage_inputs(*loop_for_coverage(loop)))
 
 
-def stages_covering(loop: Loop) -> dict[str, int]:
-    """competency key -> how many stages assess it (primary or secondary)."""
-    infos, stage_infos = coverage_inputs(*loop_for_coverage(loop))
-    matrix = coverage.coverage_matrix(infos, stage_infos)
-    return {key: sum(cell.covered for cell in row.values()) for key, row in matrix.items()}
+def opinions_of(loop: Loop) -> dict[str, coverage.Opinions]:
+    """competency key -> the stages assessing it and the interviewers they plan."""
+    return coverage.opinions(*coverage_inputs(*loop_for_coverage(loop)))
 
 
 def planned_rows(stage: Stage) -> list[tuple]:
@@ -65,6 +64,7 @@ def test_hiring_manager_stage_is_seed_002s_final_thirty_minutes(demo):
     )
     first = loop.stages.order_by("order").first()
     assert (first.name, first.duration_minutes, first.buffer_minutes) == ("Hiring manager", 30, 5)
+    assert first.panel_size == 3  # seed 002's design: three independent interviewers
     rows = planned_rows(first)
     assert [row[:4] for row in rows] == [
         ("infra-q1", 8, True, False),
@@ -84,11 +84,31 @@ def test_people_management_stage_uses_the_seeds_management_questions(demo):
     assert keys and all(key.startswith("infra-people-") for key in keys)
 
 
-def test_every_competency_gets_two_stages_opinions(demo):
+def test_every_competency_gets_two_independent_opinions(demo):
     for loop in demo.values():
-        counts = stages_covering(loop)
+        counts = {key: seen.interviewers for key, seen in opinions_of(loop).items()}
         assert len(counts) == 4
         assert all(n >= 2 for n in counts.values()), (loop.name, counts)
+
+
+def test_the_hiring_managers_panel_alone_gives_every_category_three_opinions(demo):
+    loop = demo["infrastructure-manager-m3"]
+    hiring = loop.stages.order_by("order").first()
+    infos, stage_infos = coverage_inputs(*loop_for_coverage(loop))
+    alone = [s for s in stage_infos if s.id == hiring.pk]
+    assert {k: o.interviewers for k, o in coverage.opinions(infos, alone).items()} == {
+        "infra-running-the-team": 3,
+        "infra-strategic-direction": 3,
+        "infra-team-member": 3,
+        "infra-operational-excellence": 3,
+    }
+    assert coverage.coverage_warnings(infos, alone) == []  # seed 002's stage on its own
+
+
+def test_devops_panels_follow_the_demo_schedule(demo):
+    stages = demo["devops-engineer-senior"].stages.order_by("order")
+    # fixtures/demo/candidates.yaml: two interviewers on infrastructure, one elsewhere.
+    assert [s.panel_size for s in stages] == [2, 1, 1, 1]
 
 
 def test_devops_loop_is_seed_000s_four_domains_at_senior(demo):
@@ -148,6 +168,31 @@ loops:
         encoding="utf-8",
     )
     with pytest.raises(DemoLoopError, match="no independent second opinion"):
+        load_demo_loops(path)
+    assert not Loop.objects.exists()
+
+
+def test_a_demo_loop_demanding_another_stage_is_refused_for_one_panel(banks, tmp_path):
+    path = tmp_path / "loops.yaml"
+    path.write_text(
+        """
+loops:
+  - name: One panel
+    role: devops-engineer
+    level: devops/senior
+    scale: five-point
+    second_opinion_from_another_stage: true
+    competencies: [{key: devops-security, critical: true}]
+    stages:
+      - name: Only stage
+        duration: 30
+        buffer: 5
+        panel: 3
+        questions: [{question: devops-3l}]
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(DemoLoopError, match="asks for the second opinion from another stage"):
         load_demo_loops(path)
     assert not Loop.objects.exists()
 

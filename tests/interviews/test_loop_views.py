@@ -159,6 +159,29 @@ def test_loop_settings_errors_over_htmx_show_in_the_fragment(recruiter_client, l
     assert loop_state(loop_world.loop) == before
 
 
+def test_demanding_another_stage_in_the_settings_warns_on_a_one_stage_panel(
+    recruiter_client, loop_world
+):
+    services.remove_stage(loop_world.operations, by=None)
+    services.update_stage(loop_world.systems, {"panel_size": 3}, by=None)
+    builder = recruiter_client.get(url("loop_builder", loop_world.loop)).content.decode()
+    assert "No coverage warnings." in builder
+
+    response = recruiter_client.post(
+        url("loop_settings", loop_world.loop),
+        settings_post(loop_world, second_opinion_from_another_stage="on"),
+        **HTMX,
+    )
+
+    body = assert_builder_fragment(response)
+    assert "Reliability is assessed by 3 interviewers, all in Systems" in body
+    assert "this loop asks for them from two stages" in body  # the matrix's rule line
+    loop_world.loop.refresh_from_db()
+    assert loop_world.loop.second_opinion_from_another_stage
+    entry = AuditEntry.objects.get(verb="loop.updated")
+    assert entry.data["after"]["second_opinion_from_another_stage"] == "True"
+
+
 def test_loop_settings_refuse_get(recruiter_client, loop_world):
     assert recruiter_client.get(url("loop_settings", loop_world.loop)).status_code == 405
 

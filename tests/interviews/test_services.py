@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from interviews import services
-from interviews.models import Loop, PlannedQuestion
+from interviews.models import Loop, PlannedQuestion, Stage
 from rubrics.models import Competency, Question, RatingScale
 from rubrics.services import set_archived
 from rubrics.versioning import new_version
@@ -92,6 +92,36 @@ def test_publish_with_warnings_confirmed_returns_them(loop_world):
     assert loop_world.loop.status == "published"
 
 
+def test_one_stage_with_a_panel_of_three_publishes_without_a_warning(loop_world):
+    # Seed 002's design: one stage, three independent interviewers, every competency.
+    services.remove_stage(loop_world.operations, by=None)
+    services.update_stage(loop_world.systems, {"panel_size": 3}, by=None)
+    assert services.publish_loop(loop_world.loop, by=None) == []
+    loop_world.loop.refresh_from_db()
+    assert loop_world.loop.status == "published"
+
+
+def test_a_loop_demanding_another_stage_needs_confirmation_for_one_panel(loop_world):
+    services.remove_stage(loop_world.operations, by=None)
+    services.update_stage(loop_world.systems, {"panel_size": 3}, by=None)
+    services.update_loop(loop_world.loop, {"second_opinion_from_another_stage": True}, by=None)
+    with pytest.raises(services.NeedsConfirmation) as pending:
+        services.publish_loop(loop_world.loop, by=None)
+    messages = [w.message for w in pending.value.warnings]
+    assert [w.kind for w in pending.value.warnings] == ["thin-coverage", "thin-coverage"]
+    assert all("3 interviewers, all in Systems" in m for m in messages)
+    loop_world.loop.refresh_from_db()
+    assert loop_world.loop.is_draft
+
+
+def test_a_panel_size_outside_one_to_ten_is_refused(loop_world):
+    for size in (0, 11):
+        with pytest.raises(ValidationError) as refused:
+            services.update_stage(loop_world.systems, {"panel_size": size}, by=None)
+        assert "panel_size" in refused.value.message_dict
+    assert Stage.objects.get(pk=loop_world.systems.pk).panel_size == 1
+
+
 def test_publishing_twice_is_refused(loop_world):
     services.publish_loop(loop_world.loop, by=None)
     with pytest.raises(ValidationError, match="is published: make a new version"):
@@ -120,7 +150,12 @@ def test_new_version_copies_everything_into_a_draft(loop_world):
         by=None,
     )
     services.update_loop_competency(loop_world.security, {"critical": True, "bar": 4}, by=None)
-    services.update_loop(loop_world.loop, {"bar": 4, "peers_may_read": True}, by=None)
+    services.update_loop(
+        loop_world.loop,
+        {"bar": 4, "peers_may_read": True, "second_opinion_from_another_stage": True},
+        by=None,
+    )
+    services.update_stage(loop_world.operations, {"panel_size": 2}, by=None)
     services.publish_loop(loop_world.loop, by=None, confirmed=True)
     loop_world.loop.refresh_from_db()
 
@@ -128,6 +163,7 @@ def test_new_version_copies_everything_into_a_draft(loop_world):
 
     assert (draft.key, draft.version, draft.status) == (loop_world.loop.key, 2, "draft")
     assert (draft.bar, draft.peers_may_read, draft.derived_from) == (4, True, loop_world.loop)
+    assert draft.second_opinion_from_another_stage
     assert (draft.role, draft.level, draft.scale) == (
         loop_world.loop.role,
         loop_world.loop.level,
@@ -143,7 +179,7 @@ def test_new_version_copies_everything_into_a_draft(loop_world):
             ),
             list(
                 loop.stages.order_by("order").values_list(
-                    "order", "name", "duration_minutes", "buffer_minutes", "focus"
+                    "order", "name", "duration_minutes", "buffer_minutes", "focus", "panel_size"
                 )
             ),
             list(
@@ -351,10 +387,16 @@ def test_catalogue_pages_name_the_loops_that_use_an_item(client, recruiter, cata
     from rubrics.usage import used_by
 
     loop = services.create_loop(
-        name="Reliability loop", role=catalogue.role, level=catalogue.ladder.levels.first(),
-        scale=catalogue.scale, competencies=[catalogue.reliability], by=recruiter)
-    stage = services.add_stage(loop, name="Systems", duration_minutes=45, buffer_minutes=5,
-                               by=recruiter)
+        name="Reliability loop",
+        role=catalogue.role,
+        level=catalogue.ladder.levels.first(),
+        scale=catalogue.scale,
+        competencies=[catalogue.reliability],
+        by=recruiter,
+    )
+    stage = services.add_stage(
+        loop, name="Systems", duration_minutes=45, buffer_minutes=5, by=recruiter
+    )
     services.plan_question(stage, catalogue.question, by=recruiter)
 
     assert [u.label for u in used_by(catalogue.question)] == ["Reliability loop v1"]

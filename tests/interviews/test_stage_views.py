@@ -31,13 +31,20 @@ def new_stage_post(**overrides) -> dict:
         "new-stage-name": "Values",
         "new-stage-duration_minutes": "30",
         "new-stage-buffer_minutes": "5",
+        "new-stage-panel_size": "1",
         "new-stage-focus": "How they work with others",
     }
     return {**data, **{f"new-stage-{k}": v for k, v in overrides.items()}}
 
 
 def stage_post(stage, **overrides) -> dict:
-    data = {"name": stage.name, "duration_minutes": "60", "buffer_minutes": "10", "focus": ""}
+    data = {
+        "name": stage.name,
+        "duration_minutes": "60",
+        "buffer_minutes": "10",
+        "panel_size": str(stage.panel_size),
+        "focus": "",
+    }
     return {f"stage-{stage.pk}-{k}": v for k, v in {**data, **overrides}.items()}
 
 
@@ -140,7 +147,8 @@ def test_stage_added_over_htmx_shows_in_the_fragment(recruiter_client, loop_worl
     response = recruiter_client.post(url("stage_add", loop_world.loop), new_stage_post(), **HTMX)
     body = assert_builder_fragment(response)
     assert "3. Values" in body
-    assert '<th scope="col">Values</th>' in body  # a new column of the coverage matrix
+    # A new column of the coverage matrix, with the stage's panel.
+    assert '<th scope="col">Values<br><span class="small muted">1 interviewer</span></th>' in body
 
 
 @pytest.mark.parametrize(
@@ -158,6 +166,57 @@ def test_stage_add_refuses_bad_input(recruiter_client, loop_world, overrides, me
     assert response.status_code == 200
     assert message in response.content.decode()
     assert loop_state(loop_world.loop) == before
+
+
+@pytest.mark.parametrize(
+    ("panel", "message"),
+    [
+        ("0", "A stage needs at least one interviewer."),
+        ("11", "At most 10 interviewers score one stage."),
+        ("three", "Enter a whole number."),
+        ("", "This field is required."),
+    ],
+)
+def test_stage_add_refuses_a_bad_panel_size_at_the_field(
+    recruiter_client, loop_world, panel, message
+):
+    before = loop_state(loop_world.loop)
+    response = recruiter_client.post(
+        url("stage_add", loop_world.loop), new_stage_post(panel_size=panel), **HTMX
+    )
+    body = assert_builder_fragment(response)
+    form = body.split('id="new-stage"', 1)[1].split("</details>", 1)[0]
+    errors = form.split('id="id_new-stage-panel_size_error"', 1)[1].split("</ul>", 1)[0]
+    assert message in errors
+    assert 'aria-invalid="true" aria-describedby="id_new-stage-panel_size_helptext' in form
+    assert loop_state(loop_world.loop) == before
+
+
+def test_a_panel_of_three_gives_one_stage_three_opinions(recruiter_client, loop_world):
+    systems = loop_world.systems
+    recruiter_client.post(url("stage_remove", loop_world.operations))
+
+    response = recruiter_client.post(
+        url("stage_edit", systems), stage_post(systems, panel_size="3"), **HTMX
+    )
+
+    body = assert_builder_fragment(response)
+    systems.refresh_from_db()
+    assert systems.panel_size == 3
+    assert "panel of 3 interviewers" in body  # the stage's head
+    coverage = body.split('<div id="coverage"', 1)[1]
+    assert '<span class="small muted">panel of 3</span>' in coverage
+    assert '<td class="matrix-opinions">3</td>' in coverage
+    assert "No coverage warnings." in coverage
+
+
+def test_one_interviewer_on_one_stage_is_shown_as_too_few(recruiter_client, loop_world):
+    recruiter_client.post(url("stage_remove", loop_world.operations))
+    body = recruiter_client.get(url("loop_builder", loop_world.loop)).content.decode()
+    coverage = body.split('<div id="coverage"', 1)[1]
+    too_few = '<td class="matrix-opinions is-thin">1 <span class="badge badge-warn">too few</span>'
+    assert coverage.count(too_few) == 2
+    assert "Reliability is assessed by 1 interviewer (Systems)" in coverage
 
 
 def test_stage_add_errors_over_htmx_show_in_the_open_form(recruiter_client, loop_world):

@@ -19,7 +19,8 @@ DESIGN = CompetencySpec(2, "System design", bar=3)
 COLLAB = CompetencySpec(3, "Collaboration", bar=3)
 
 
-def card(pk, stage, *, shadow=False, submitted=True, rec="", who=None):
+def card(pk, stage, *, shadow=False, submitted=True, rec="", who=None, person=None):
+    """A scorecard; its author is person `pk` unless `person` says otherwise."""
     return ScorecardRow(
         scorecard_id=pk,
         interviewer=who or f"Interviewer {pk}",
@@ -28,6 +29,7 @@ def card(pk, stage, *, shadow=False, submitted=True, rec="", who=None):
         submitted=submitted,
         recommendation=rec,
         stage=f"Stage {stage}",
+        person_id=pk if person is None else person,
     )
 
 
@@ -49,7 +51,7 @@ def test_no_ratings_gives_empty_statistics_a_gap_and_an_unknown_bar():
     assert (s.count, s.mean, s.median, s.min, s.max, s.spread) == (0, None, None, None, None, None)
     assert s.gap and not s.disagreement
     assert s.bar_status == "unknown"
-    assert s.stages == 0
+    assert (s.stages, s.opinions, s.gap_reason) == (0, 0, "no-scores")
 
 
 def test_one_rating_is_its_own_mean_and_median_with_no_spread():
@@ -57,7 +59,7 @@ def test_one_rating_is_its_own_mean_and_median_with_no_spread():
     s = summary_of(result, CODING)
     assert (s.count, s.mean, s.median, s.min, s.max, s.spread) == (1, 4.0, 4.0, 4, 4, 0)
     assert not s.disagreement
-    assert s.gap  # one stage is no independent second opinion
+    assert s.gap and s.gap_reason == "one-opinion"  # one person: no second opinion
     assert s.bar_status == "meets"
 
 
@@ -69,7 +71,7 @@ def test_statistics_over_three_stages():
     assert s.mean == pytest.approx(11 / 3)
     assert (s.median, s.min, s.max, s.spread) == (4.0, 2, 5, 3)
     assert s.disagreement and not s.gap
-    assert s.stages == 3
+    assert (s.stages, s.opinions, s.gap_reason) == (3, 3, "")
 
 
 def test_spread_of_one_is_not_a_disagreement_and_two_is():
@@ -89,7 +91,7 @@ def test_all_not_assessed_counts_them_and_has_no_score():
     s = summary_of(aggregate_application([CODING], cards, ratings), CODING)
     assert s.not_assessed == 2
     assert s.count == 0 and s.median is None
-    assert s.gap  # not assessed is no evidence from a stage
+    assert s.gap and s.opinions == 0  # not assessed is no opinion
     assert s.bar_status == "unknown"
     assert len(s.entries) == 2  # still shown: who could not assess it
 
@@ -164,19 +166,64 @@ def test_bar_status_rules():
     assert bar_status(4.0, None) == "unknown"
 
 
-def test_two_interviewers_on_one_stage_count_as_one_stage_for_the_gap():
+def test_two_interviewers_on_one_stage_are_two_opinions_and_no_gap():
     cards = [card(1, 10), card(2, 10)]  # a panel interview: two people, one stage
     ratings = [rating(1, CODING, 3), rating(2, CODING, 4)]
     s = summary_of(aggregate_application([CODING], cards, ratings), CODING)
-    assert s.count == 2 and s.stages == 1
-    assert s.gap
+    assert (s.count, s.stages, s.opinions) == (2, 1, 2)
+    assert not s.gap and not s.flagged
+
+
+def test_seed_002s_panel_of_three_on_one_stage_shows_no_gap():
+    cards = [card(1, 10), card(2, 10), card(3, 10)]
+    ratings = [rating(pk, spec, 4) for pk in (1, 2, 3) for spec in (CODING, DESIGN, COLLAB)]
+    result = aggregate_application([CODING, DESIGN, COLLAB], cards, ratings)
+    assert [(s.opinions, s.stages, s.gap) for s in result.competencies] == [(3, 1, False)] * 3
+
+
+def test_one_person_on_two_stages_is_one_opinion_and_a_gap():
+    cards = [card(1, 10, person=7), card(2, 20, person=7)]
+    ratings = [rating(1, CODING, 4), rating(2, CODING, 4)]
+    s = summary_of(aggregate_application([CODING], cards, ratings), CODING)
+    assert (s.count, s.stages, s.opinions) == (2, 2, 1)
+    assert s.gap and s.gap_reason == "one-opinion"
+
+
+def test_a_loop_demanding_another_stage_flags_a_one_stage_panel():
+    cards = [card(1, 10), card(2, 10), card(3, 10)]
+    ratings = [rating(1, CODING, 3), rating(2, CODING, 4), rating(3, CODING, 4)]
+    s = summary_of(aggregate_application([CODING], cards, ratings, another_stage=True), CODING)
+    assert (s.opinions, s.stages) == (3, 1)
+    assert s.gap and s.gap_reason == "one-stage"
+
+
+def test_a_loop_demanding_another_stage_needs_two_people_and_two_stages():
+    ratings = [rating(1, CODING, 3), rating(2, CODING, 4)]
+    two = [card(1, 10), card(2, 20)]
+    same_person = [card(1, 10, person=7), card(2, 20, person=7)]
+    assert not summary_of(
+        aggregate_application([CODING], two, ratings, another_stage=True), CODING
+    ).gap
+    alone = summary_of(
+        aggregate_application([CODING], same_person, ratings, another_stage=True), CODING
+    )
+    assert alone.gap and alone.gap_reason == "one-opinion"
+
+
+def test_a_scorecard_without_a_known_author_counts_as_its_own_opinion():
+    cards = [
+        ScorecardRow(1, "A", 10, submitted=True),
+        ScorecardRow(2, "B", 10, submitted=True),
+    ]
+    ratings = [rating(1, CODING, 3), rating(2, CODING, 3)]
+    assert summary_of(aggregate_application([CODING], cards, ratings), CODING).opinions == 2
 
 
 def test_scores_from_two_stages_close_the_gap():
     cards = [card(1, 10), card(2, 10), card(3, 20)]
     ratings = [rating(1, CODING, 3), rating(2, CODING, 4), rating(3, CODING, 4)]
     s = summary_of(aggregate_application([CODING], cards, ratings), CODING)
-    assert s.stages == 2 and not s.gap
+    assert (s.stages, s.opinions) == (2, 3) and not s.gap
 
 
 def test_ratings_of_competencies_outside_the_loop_are_ignored():

@@ -294,3 +294,101 @@ def test_past_decisions_are_listed_with_who_and_when_the_latest_standing(
     assert html.index("No hire") < html.index("Hold")
     assert "Stands" in html.split("Hold")[0]
     assert "Rita Recruiter" in html and "Cora" in html
+
+
+# --- gaps: independent opinions are different people ------------------------------------
+
+
+def fresh_application(recruiter, committee, *, another_stage: bool = False):
+    """An application on a scoring loop; `another_stage` as the loop's setting.
+
+    A published loop is frozen: the setting goes on a new version, as a recruiter would.
+    """
+    from interviews.services import new_loop_version, publish_loop, update_loop
+
+    loop = make_scoring_loop(by=recruiter)
+    if another_stage:
+        loop = new_loop_version(loop, by=recruiter)
+        update_loop(loop, {"second_opinion_from_another_stage": True}, by=recruiter)
+        publish_loop(loop, by=recruiter, confirmed=True)
+    return make_application(loop=loop, committee=[committee], by=recruiter)
+
+
+def test_one_person_on_two_stages_is_one_opinion_and_shows_a_gap(client, committee, recruiter):
+    application = fresh_application(recruiter, committee)
+    both = person("Noa", "Twice")
+    submitted_card(application, "Technical", {"Ownership": 4, "Systems design": 4}, person=both)
+    submitted_card(application, "Values", {"Systems design": 4}, person=both)
+    # Oli could not assess Systems design: no opinion on it.
+    other = person("Oli", "Other")
+    submitted_card(application, "Technical", {"Ownership": 4, "Systems design": None}, person=other)
+    client.force_login(committee)
+
+    html = client.get(url(application)).content.decode()
+
+    first = section(html, 'id="look-first"', "</section>")
+    assert "Systems design" in first and "Ownership" not in first  # two people on Ownership
+    assert ">Gap · 1 opinion</span>" in first
+    assert "scores from only one interviewer, on 2 stages: no independent second opinion" in first
+    assert "one person on two stages gives one" in first  # the legend says why
+    detail = section(html, 'id="who-said-what"', 'id="recommendations"')
+    assert "2 scores from 1 interviewer on 2 stages" in detail
+
+
+def test_three_interviewers_on_one_stage_show_no_gap(client, committee, recruiter):
+    application = fresh_application(recruiter, committee)
+    for first_name in ("Ana", "Ben", "Cy"):
+        submitted_card(
+            application,
+            "Technical",
+            {"Ownership": 4, "Systems design": 3},
+            person=person(first_name, "Panel"),
+        )
+    client.force_login(committee)
+
+    html = client.get(url(application)).content.decode()
+
+    first = section(html, 'id="look-first"', "</section>")
+    assert "No disagreements and no gaps" in first and "Gap ·" not in first
+    detail = section(html, 'id="who-said-what"', 'id="recommendations"')
+    assert "3 scores from 3 interviewers on 1 stage" in detail
+
+
+def test_a_loop_demanding_another_stage_shows_a_one_stage_panel_as_a_gap(
+    client, committee, recruiter
+):
+    application = fresh_application(recruiter, committee, another_stage=True)
+    for first_name in ("Ana", "Ben", "Cy"):
+        submitted_card(
+            application, "Technical", {"Ownership": 4}, person=person(first_name, "Panel")
+        )
+    client.force_login(committee)
+
+    first = section(client.get(url(application)).content.decode(), 'id="look-first"', "</section>")
+
+    assert ">Gap · 1 stage</span>" in first
+    assert "3 interviewers, all on one stage: this loop asks for the second opinion" in first
+
+
+def test_the_packet_counts_opinions_as_the_committee_page_does(committee, recruiter):
+    from scoring.pdf import render_packet_html
+
+    application = fresh_application(recruiter, committee)
+    both = person("Noa", "Twice")
+    submitted_card(application, "Technical", {"Ownership": 4, "Systems design": 4}, person=both)
+    submitted_card(application, "Values", {"Systems design": 4}, person=both)
+    for first_name in ("Ana", "Ben"):
+        submitted_card(
+            application,
+            "Technical",
+            {"Ownership": 4, "Systems design": None},
+            person=person(first_name, "P"),
+        )
+
+    html = render_packet_html(application)
+
+    attention = section(html, 'id="attention"', "</section>")
+    assert "<strong>Systems design</strong>" in attention and "Ownership" not in attention
+    assert "gap · 1 opinion" in attention
+    assert "Scores 4 to 4 from 1 interviewer in 2 stages (2 scores)" in attention
+    assert "one person on two stages gives one" in html
