@@ -93,7 +93,7 @@ def test_recruiter_builds_and_publishes_a_loop(page: Page, site: str, catalogue)
     ]:
         add_from_search(page, title, "Hiring manager")
     expect(stage_card(page, "Hiring manager")).to_contain_text("25 of 25 min must-ask")
-    expect(coverage).to_contain_text("assessed by only Hiring manager")
+    expect(coverage).to_contain_text("assessed by 1 interviewer (Hiring manager)")
 
     # A question probing the same ground (automation) in the same stage: a strong
     # warning, and the stage now overruns; removing it clears both.
