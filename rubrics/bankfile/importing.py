@@ -220,16 +220,125 @@ def _levels(refs: list[str]) -> list[Level]:
 
 
 def _import_questions(entries: list[dict], bank: Bank, report: ImportReport) -> None:
-    written = []
+    """Create, update or version the file's questions, new ones in bulk.
+
+    A large bank is mostly new or unchanged questions: the current rows are
+    fetched once with everything `question_entry` reads, new questions and their
+    relations are inserted in a few bulk statements, and only changed ones take
+    the row-by-row path (which versions a locked question).
+    """
+    current = _current_questions([e["key"] for e in entries])
+    new, written = [], []
     for entry in entries:
-        question, outcome = _import_versioned(Question, entry, bank, report, "questions")
-        if outcome != "unchanged":
+        question = current.get(entry["key"])
+        if question is None:
+            new.append(entry)
+            report.add("questions", "created")
+        elif question_entry(question) == entry:
+            report.add("questions", "unchanged")
+        else:
+            question, _ = _import_versioned(Question, entry, bank, report, "questions")
             written.append((question, entry))
-    for question, entry in written:
-        derived = entry["derived_from"]
-        if derived and question.derived_from_id is None:
-            target = Question.objects.current().get(key=derived)
-            Question.objects.filter(pk=question.pk).update(derived_from=target)
+    written += _create_questions(new, bank)
+    _link_derived(written)
+
+
+CHUNK = 2000  # keys per IN (...) query: well under SQLite's limit on parameters
+
+
+def _current_questions(keys: list[str]) -> dict[str, Question]:
+    rows = {}
+    for i in range(0, len(keys), CHUNK):
+        chunk = (
+            Question.objects.current()
+            .filter(key__in=keys[i : i + CHUNK])
+            .select_related("primary_competency", "derived_from")
+            .prefetch_related("secondary_competencies", "levels__ladder", "tags", "anchors")
+        )
+        rows.update((q.key, q) for q in chunk)
+    return rows
+
+
+def _create_questions(entries: list[dict], bank: Bank) -> list[tuple[Question, dict]]:
+    """Version 1 of each new question, with its relations and anchors, in bulk."""
+    if not entries:
+        return []
+    competencies = {c.key: c for c in Competency.objects.current()}
+    rows = [
+        Question(
+            key=e["key"],
+            bank=bank,
+            primary_competency=competencies[e["competencies"]["primary"]],
+            **{name: e[name] for name in Question.TEXT_FIELDS},
+        )
+        for e in entries
+    ]
+    Question.objects.bulk_create(rows, batch_size=500)
+    if any(q.pk is None for q in rows):  # a backend that cannot return ids from bulk inserts
+        ids = dict(
+            Question.objects.current()
+            .filter(key__in=[q.key for q in rows])
+            .values_list("key", "pk")
+        )
+        for q in rows:
+            q.pk = ids[q.key]
+    created = list(zip(rows, entries, strict=True))
+    _bulk_relations(created, competencies)
+    return created
+
+
+def _bulk_relations(created: list[tuple[Question, dict]], competencies: dict) -> None:
+    tags = dict(Tag.objects.values_list("key", "pk"))
+    wanted_levels = {ref for _, e in created for ref in e["levels"]}
+    levels = {lv.ref: lv.pk for lv in _levels(sorted(wanted_levels))}
+    secondary = Question.secondary_competencies.through
+    level_rows = Question.levels.through
+    tag_rows = Question.tags.through
+    secondary.objects.bulk_create(
+        [
+            secondary(question_id=q.pk, competency_id=competencies[key].pk)
+            for q, e in created
+            for key in e["competencies"]["secondary"]
+        ],
+        batch_size=2000,
+    )
+    level_rows.objects.bulk_create(
+        [
+            level_rows(question_id=q.pk, level_id=levels[ref])
+            for q, e in created
+            for ref in e["levels"]
+        ],
+        batch_size=2000,
+    )
+    tag_rows.objects.bulk_create(
+        [tag_rows(question_id=q.pk, tag_id=tags[key]) for q, e in created for key in e["tags"]],
+        batch_size=2000,
+    )
+    QuestionAnchor.objects.bulk_create(
+        [
+            QuestionAnchor(question_id=q.pk, value=value, text=text)
+            for q, e in created
+            for value, text in e["anchors"].items()
+        ],
+        batch_size=2000,
+    )
+
+
+def _link_derived(written: list[tuple[Question, dict]]) -> None:
+    """Point each written question at the one it derives from, now that all exist."""
+    pending = [(q, e["derived_from"]) for q, e in written if e["derived_from"]]
+    pending = [(q, key) for q, key in pending if q.derived_from_id is None]
+    if not pending:
+        return
+    keys = sorted({key for _, key in pending})
+    ids = {}
+    for i in range(0, len(keys), CHUNK):
+        rows = Question.objects.current().filter(key__in=keys[i : i + CHUNK])
+        ids.update(rows.values_list("key", "pk"))
+    for question, key in pending:
+        question.derived_from_id = ids[key]
+    # Only rows this import just wrote (new, updated in place or a new version): none is locked.
+    Question.objects.bulk_update([q for q, _ in pending], ["derived_from"], batch_size=1000)
 
 
 def _import_tags(data: BankData, report: ImportReport) -> None:

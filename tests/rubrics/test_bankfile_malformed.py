@@ -152,3 +152,29 @@ def test_a_file_with_thousands_of_problems_lists_a_bounded_number():
 
     assert len(raised.value.problems) == 201
     assert re.fullmatch(r"… and \d+ more problems", raised.value.problems[-1])
+
+
+@pytest.mark.django_db
+def test_nesting_past_the_limit_is_refused_while_composing():
+    nested = "[" * 25 + "]" * 25
+
+    with watchdog(), pytest.raises(BankFileError) as raised:
+        import_bank(f"format: 1\nbank: {{key: deep, name: Deep}}\nquestions: {nested}\n")
+
+    assert raised.value.problems == ["line 3, column 31: nested more than 20 levels deep"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("character", "name"), [("\x00", "U+0000"), ("\ud800", "U+D800"), ("\x1b", "U+001B")]
+)
+def test_a_raw_character_yaml_does_not_allow_is_refused_with_its_place(character, name):
+    text = f"format: 1\nbank: {{key: raw, name: Ra{character}w}}\n"
+
+    with watchdog(), pytest.raises(BankFileError) as raised:
+        import_bank(text)
+
+    assert raised.value.problems == [
+        f"line 2, column 26: the character {name} is not allowed in YAML text "
+        "(write it as an escape in double quotes, or remove it)"
+    ]
