@@ -1,11 +1,36 @@
 """The audit trail: every app calls record() for what it must be able to show later."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 
 from .models import AuditEntry
+
+# Rules that hide scopes from a viewer: `rule(user)` is a subquery of scope strings
+# (one column). The scoring app registers the independence rule (an application the
+# viewer still owes their own scorecard on); this app imports nothing above it.
+_hidden_scope_rules: list[Callable[[Any], QuerySet]] = []
+
+
+def register_hidden_scopes(rule: Callable[[Any], QuerySet]) -> None:
+    """`rule(user)`: a subquery of the audit scopes `user` may not read yet."""
+    if rule not in _hidden_scope_rules:
+        _hidden_scope_rules.append(rule)
+
+
+def visible_entries(user, entries: QuerySet[AuditEntry] | None = None) -> QuerySet[AuditEntry]:
+    """The entries `user` may read: every registered rule's scopes left out, in SQL.
+
+    Subqueries, not a loop: the listing's query count stays the same however many
+    applications the viewer is pending on.
+    """
+    entries = AuditEntry.objects.all() if entries is None else entries
+    for rule in _hidden_scope_rules:
+        entries = entries.exclude(scope__in=rule(user))
+    return entries
 
 
 def record(actor, verb: str, obj: Any = None, **data: Any) -> AuditEntry:

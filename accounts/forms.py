@@ -135,10 +135,12 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(required=False, label="To",
                             widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, entries=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["verb"].choices = [("", "Any action")] + [
-            (verb, verb) for verb in AuditEntry.objects.verbs()
+        # The actions offered are those of the entries the viewer may read.
+        entries = AuditEntry.objects.all() if entries is None else entries
+            (verb, verb) for verb in entries.verbs()
         ]
         self.fields["actor"].queryset = User.objects.order_by("first_name", "last_name",
                                                                "username")

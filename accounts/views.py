@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from . import permissions, services
-from .audit import record
+from .audit import record, visible_entries
 from .forms import (
     AuditFilterForm,
     InviteForm,
@@ -219,10 +219,11 @@ def redirect_after_change(request: HttpRequest, url: str) -> HttpResponse:
 @require_GET
 def audit(request: HttpRequest) -> HttpResponse:
     permissions.require_recruiter(request.user)
-    form = AuditFilterForm(request.GET)
-    page = Paginator(
-        form.filter(AuditEntry.objects.for_listing()), AUDIT_ENTRIES_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    # Independence: nothing about an application the viewer still owes their own
+    # scorecard on, in the rows, the count or the filters' choices.
+    entries = visible_entries(request.user, AuditEntry.objects.for_listing())
+    form = AuditFilterForm(request.GET, entries=entries)
+    page = Paginator(form.filter(entries), AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return render_screen(
         request,
         "accounts/audit.html",

@@ -14,7 +14,8 @@ Not readable → 404; readable but not theirs to change → 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 
 from accounts.permissions import is_recruiter
@@ -65,6 +66,26 @@ def may_decide(user, application) -> bool:
     if not (is_recruiter(user) or is_committee_member(user, application)):
         return False
     return not awaiting_own_review(user, application)
+
+
+def pending_audit_scopes(user) -> QuerySet:
+    """Audit scopes ("application:<pk>") of applications the user's own review is pending on.
+
+    A subquery for `accounts.audit.visible_entries`: every entry about such an
+    application (submissions with their recommendation, decisions with their outcome,
+    and the rest, since even a verb tells who has said what) stays hidden until then.
+    """
+    return (
+        Scorecard.objects.pending_of(user)
+        .annotate(
+            audit_scope=Concat(
+                Value("application:"),
+                Cast("assignment__interview__application_id", CharField()),
+                output_field=CharField(),
+            )
+        )
+        .values("audit_scope")
+    )
 
 
 def may_read(user, scorecard: Scorecard) -> bool:

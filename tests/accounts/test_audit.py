@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from accounts.audit import record
 from accounts.models import AuditEntry
-from tests.factories import make_user
+from candidates.scheduling import replace_assignment
+from tests.factories import assign, fill_scorecard, make_user, submit_filled_scorecard
 
 from .helpers import HTMX, field_errors
 
@@ -27,10 +28,20 @@ def signed_in(client, recruiter):
 
 def test_audit_lists_entries_newest_first_with_their_data(signed_in, recruiter):
     ivy = make_user("ivy", first_name="Ivy")
-    at(record(recruiter, "person.invited", ivy, groups=["interviewer"]),
-       datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
-    at(record(recruiter, "person.groups_changed", ivy, before=["interviewer"],
-              after=["committee", "interviewer"]), datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    at(
+        record(recruiter, "person.invited", ivy, groups=["interviewer"]),
+        datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
+    )
+    at(
+        record(
+            recruiter,
+            "person.groups_changed",
+            ivy,
+            before=["interviewer"],
+            after=["committee", "interviewer"],
+        ),
+        datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+    )
     record(recruiter, "person.updated", ivy, time_zone={"before": "UTC", "after": "Asia/Tokyo"})
     html = signed_in.get(AUDIT).text
     assert html.index("person.groups_changed") < html.index("person.invited")
@@ -105,3 +116,103 @@ def test_audit_refuses_outsiders_and_posts(client, committee, signed_in):
     assert signed_in.post(AUDIT).status_code == 405
     client.force_login(committee)
     assert client.get(AUDIT).status_code == 403
+
+
+# --- Independence: nothing about an application whose own scorecard is pending -------
+
+
+def scored_application(recruiter):
+    """An application with a colleague's submitted scorecard and a recorded decision."""
+    from scoring.services import record_decision
+    from tests.factories import make_application, make_interview, make_scoring_loop
+
+    loop = make_scoring_loop()
+    application = make_application(loop=loop)
+    interview = make_interview(application, loop.stages.order_by("order").first())
+    colleague = make_user(groups=("interviewer",))
+    submit_filled_scorecard(assign(interview, colleague).scorecard, recommendation="strong_no")
+    record_decision(
+        application, outcome="no_hire", level=loop.level, rationale="Not yet.", by=recruiter
+    )
+    return application, interview
+
+
+def application_verbs(response, application) -> set[str]:
+    scope = application.audit_scope()
+    return {e.verb for e in response.context["page"].object_list if e.scope == scope}
+
+
+def test_audit_hides_an_application_from_a_recruiter_whose_own_scorecard_is_pending(
+    client, recruiter
+):
+    application, interview = scored_application(recruiter)
+    pending = make_user("rico", groups=("recruiter", "interviewer"))
+    card = assign(interview, pending).scorecard
+    client.force_login(pending)
+    response = client.get(AUDIT)
+    assert application_verbs(response, application) == set()
+    # Nor through the filters: the verb is not even offered, and its count is zero.
+    verbs = dict(response.context["form"].fields["verb"].choices)
+    assert "decision.recorded" not in verbs and "scorecard.submitted" not in verbs
+    filtered = client.get(AUDIT, {"target": str(application)})
+    assert filtered.context["page"].paginator.count == 0
+    assert "Strong no" not in response.text and "no_hire" not in response.text
+    # Once their own scorecard is in, the whole trail is theirs to read.
+    submit_filled_scorecard(card)
+    shown = application_verbs(client.get(AUDIT), application)
+    assert {"scorecard.submitted", "decision.recorded"} <= shown
+
+
+def test_audit_hides_an_application_while_a_replaced_seat_holds_a_started_scorecard(
+    client, recruiter
+):
+    application, interview = scored_application(recruiter)
+    pending = make_user("rico", groups=("recruiter", "interviewer"))
+    card = assign(interview, pending).scorecard
+    fill_scorecard(card)  # started: it stays theirs when someone takes the seat
+    replace_assignment(card.assignment, make_user(groups=("interviewer",)), by=recruiter)
+    client.force_login(pending)
+    assert application_verbs(client.get(AUDIT), application) == set()
+    # Other recruiters still read it all.
+    client.force_login(recruiter)
+    assert "decision.recorded" in application_verbs(client.get(AUDIT), application)
+
+
+def test_admin_audit_list_hides_an_application_from_an_admin_who_owes_a_scorecard(
+    client, recruiter, admin
+):
+    from django.contrib.auth.models import Group
+
+    application, interview = scored_application(recruiter)
+    admin.groups.add(Group.objects.get(name="interviewer"))
+    assign(interview, admin)
+    client.force_login(admin)
+    changelist = reverse("admin:accounts_auditentry_changelist")
+    response = client.get(changelist)
+    shown = {e.scope for e in response.context["cl"].result_list}
+    assert application.audit_scope() not in shown and shown
+    verbs = [
+        c["display"] for c in response.context["cl"].filter_specs[0].choices(response.context["cl"])
+    ]
+    assert "decision.recorded" not in verbs
+    hidden = AuditEntry.objects.filter(verb="decision.recorded").get()
+    detail = reverse("admin:accounts_auditentry_change", args=[hidden.pk])
+    assert client.get(detail).status_code == 302  # "doesn't exist": back to the list
+    assert client.get(changelist, {"q": "decision"}).context["cl"].result_count == 0
+
+
+@pytest.mark.parametrize("pending", [1, 4])
+def test_audit_query_count_does_not_grow_with_pending_applications(
+    client, recruiter, django_assert_num_queries, pending
+):
+    from tests.factories import make_application, make_interview, make_published_loop
+
+    viewer = make_user("rico", groups=("recruiter", "interviewer"))
+    loop = make_published_loop()
+    for _ in range(pending):
+        assign(make_interview(make_application(loop=loop)), viewer)
+    client.force_login(viewer)
+    # session, user, user's groups, verb choices, actor choices, count, page
+    with django_assert_num_queries(7):
+        response = client.get(AUDIT)
+    assert response.status_code == 200
