@@ -168,7 +168,8 @@ def pattern(link: Link) -> tuple[bool, str, tuple[str, ...]]:
     """What similar items share: the path with numbers blanked, the query's names only.
 
     Django admin's change lists combine every filter, date level and ordering into new
-    query names: there, one path is one pattern whatever its query.
+    query names: there, one path is one pattern whatever its query (and `crawl` visits
+    one of each: Django renders them, our admin.py only configures them).
     """
     parts = urlsplit(link.url)
     path = "/".join("<n>" if segment.isdigit() else segment for segment in parts.path.split("/"))
@@ -189,7 +190,8 @@ def crawl(
     while queue and len(result.visited) < max_pages:
         link, referrer = queue.popleft()
         for found in _visit(client, link, referrer, result):
-            if found in seen or per[pattern(found)] >= per_pattern:
+            limit = 1 if found.url.startswith("/admin/") else per_pattern
+            if found in seen or per[pattern(found)] >= limit:
                 continue
             seen.add(found)
             per[pattern(found)] += 1
@@ -213,7 +215,7 @@ def _visit(client: Client, link: Link, referrer: str, result: Crawl) -> list[Lin
         result.refused.append(
             Failure(result.persona, _shown(link), referrer, str(response.status_code))
         )
-    writes = _writes(queries.captured_queries)
+    writes = database_writes(queries.captured_queries)
     if writes and all(AUDIT_TABLE in sql for sql in writes):
         result.audited.append(_shown(link))
     elif writes:
@@ -281,7 +283,8 @@ def _body(response) -> bytes:
     return response.content
 
 
-def _writes(captured: list[dict]) -> list[str]:
+def database_writes(captured: list[dict]) -> list[str]:
+    """The statements among `captured` that change rows (the session's excepted)."""
     return [
         q["sql"]
         for q in captured

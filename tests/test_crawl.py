@@ -1,13 +1,13 @@
 """No page fails on real data: every person follows every link from their home page.
 
-The demo is loaded exactly as `make run` does (`manage.py load_demo` on a migrated
-database), once for the class, committed like a real run so that work done on commit
-happens; then each demo person, and the people the demo lacks (a pure shadow, a
-recruiter who interviews, a committee member who interviews, someone replaced who keeps
-a started scorecard: added through the scheduling and scoring services), crawls the
-site from "/" (tests/crawl.py). Any 5xx, "Traceback", Python "nan" or a GET that writes
-fails, with the persona, the URL and the page that linked to it. A second test does the
-same on an empty database with one user per role.
+The demo is loaded exactly as `make run` does (`manage.py load_demo` on the migrated
+test database), once for the class, its on-commit work run. Then each demo person, and
+the people the demo lacks (a pure shadow, a recruiter who interviews, a committee member
+who interviews, someone replaced who keeps a started scorecard: added through the
+accounts, scheduling and scoring services), crawls the site from "/" (tests/crawl.py).
+Any 5xx, "Traceback", Python "nan" or a GET that writes fails, with the persona, the URL
+and the page that linked to it. A second test does the same on an empty database with
+one user per role.
 """
 
 from datetime import timedelta
@@ -15,7 +15,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 
 from accounts.management.commands.create_demo_users import DEMO_USERS
@@ -24,15 +24,27 @@ from accounts.permissions import role_groups
 from accounts.services import invite_person
 from candidates import scheduling, services
 from candidates.demo import emails_discarded
-from candidates.models import Application, Assignment, Interview
+from candidates.models import Application, Assignment, Candidate, Interview
 from config.celery import app as celery_app
+from rubrics.models import Bank
 from scoring.models import Scorecard
 from scoring.services import save_overall
-from tests.crawl import Crawl, Link, crawl, form_urls, local_url, page_links, pattern, text_problems
+from tests.crawl import (
+    Crawl,
+    Link,
+    crawl,
+    database_writes,
+    form_urls,
+    local_url,
+    page_links,
+    pattern,
+    text_problems,
+)
 from tests.factories import make_user
 
 MAX_PAGES = 500
 PER_PATTERN = 3
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as tests/conftest.py
 DEMO_PERSONAS = [username for username, *_ in DEMO_USERS]
 EXTRA_PERSONAS = ["shadow", "recruiting-interviewer", "interviewing-committee", "replaced"]
 # Pages each kind of person must reach: a crawl that stops early cannot pass unnoticed.
@@ -52,25 +64,30 @@ ROLES_OF = {
 
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo as `make run` loads it, plus the extra people; flushed afterwards."""
+    """The demo as `make run` loads it, plus the extra people; rolled back afterwards.
+
+    One transaction around the class, as Django's TestCase wraps setUpTestData: each
+    test's own transaction is a savepoint inside it, so nothing a crawl does leaks into
+    the next, and nothing is left for the other tests of this process (xdist, PostgreSQL).
+    Work the demo queues for after the commit runs at the end of the load, as it would.
+    """
     media = tmp_path_factory.mktemp("crawl-media")
     # Tasks run inline as on a local run (no REDIS_URL), even where CI sets one.
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     with (
-        override_settings(
-            MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-        ),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHERS),
         django_db_blocker.unblock(),
     ):
+        atomics = TestCase._enter_atomics()
         try:
-            call_command("load_demo", stdout=StringIO())
-            add_extra_personas(User.objects.get(username="recruiter"))
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                call_command("load_demo", stdout=StringIO())
+                add_extra_personas(User.objects.get(username="recruiter"))
             yield
         finally:
             celery_app.conf.task_always_eager = eager
-            # As pytest-django does after a transactional test; groups come back on demand.
-            call_command("flush", interactive=False, verbosity=0)
+            TestCase._rollback_atomics(atomics)
 
 
 def add_extra_personas(recruiter: User) -> None:
@@ -181,6 +198,7 @@ def test_every_page_renders_on_an_empty_database(role):
         user = User.objects.create_superuser("admin-only", "admin-only@example.com", "x-pass-123")
     else:
         user = make_user(f"{role}-only", groups=(role,))
+    assert not Candidate.objects.exists() and not Bank.objects.exists()  # the demo is gone
     check(crawl_as(user), [])
 
 
@@ -215,3 +233,12 @@ def test_nan_and_tracebacks_in_a_page_are_problems():
     assert text_problems("α 0.71, ICC 0.64 — finance, nanny, Nancy") == []
     assert text_problems("ICC(1) nan") == ["the page shows “nan”: …ICC(1) nan…"]
     assert text_problems("Traceback (most recent call last):") == ["the page shows a Traceback"]
+
+
+def test_a_get_that_changes_rows_is_caught_and_the_session_is_not():
+    captured = [
+        {"sql": 'SELECT "x" FROM "candidates_candidate"'},
+        {"sql": 'UPDATE "django_session" SET "session_data" = ...'},
+        {"sql": 'INSERT INTO "scoring_scorecard" ("status") VALUES (...)'},
+    ]
+    assert database_writes(captured) == [captured[2]["sql"]]
