@@ -353,10 +353,13 @@ def _alphas(
     profiles, freq = count_profiles(pairable)
     draws = bootstrap_draws(freq, resamples, seed)
     n_total = round(float(pairable.sum()))
+    # The interval and ordinal metrics share the resamples' coincidence matrices.
+    observed = resampled_coincidences(profiles, freq[None, :])
+    resampled = resampled_coincidences(profiles, draws)
     results = {}
     for metric in metrics:
-        point = weighted_alphas(profiles, freq[None, :], points, metric)[0]
-        samples = weighted_alphas(profiles, draws, points, metric)
+        point = alphas_of(observed, points, metric)[0]
+        samples = alphas_of(resampled, points, metric)
         results[metric] = _alpha_result(
             metric, point, samples, pairable.shape[0], n_total, confidence
         )
@@ -417,22 +420,32 @@ def bootstrap_draws(freq: np.ndarray, resamples: int, seed: int = SEED) -> np.nd
 def weighted_alphas(
     profiles: np.ndarray, weights: np.ndarray, points: np.ndarray, metric: Metric
 ) -> np.ndarray:
-    """Alpha for each row of `weights` (how often each profile's unit is counted), at once.
+    """Alpha for each row of `weights` (how often each profile's unit is counted), at once."""
+    return alphas_of(resampled_coincidences(profiles, weights), points, metric)
 
-    Row b's coincidence matrix is Σ_g w_bg · o_g, each o_g a unit's own contribution
-    n_gc (n_gk − [c = k]) / (m_g − 1); then α_b = 1 − (n_b − 1) D_o / D_e (Krippendorff
-    2011). NaN where α is undefined: fewer than two values used, or fewer than 2 scores.
+
+def resampled_coincidences(profiles: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """B × V × V: row b's coincidence matrix is Σ_g w_bg · o_g, one matrix product for all.
+
+    o_g is a unit's own contribution n_gc (n_gk − [c = k]) / (m_g − 1) (Krippendorff 2011).
     """
-    if profiles.shape[0] == 0 or weights.shape[0] == 0:
-        return np.full(weights.shape[0], np.nan)
-    size = points.size
+    size = profiles.shape[1]
+    if profiles.shape[0] == 0:
+        return np.zeros((weights.shape[0], size, size))
     flat = weights @ _unit_coincidences(profiles).reshape(len(profiles), size * size)
-    coincidences = flat.reshape(-1, size, size)
+    return flat.reshape(-1, size, size)
+
+
+def alphas_of(coincidences: np.ndarray, points: np.ndarray, metric: Metric) -> np.ndarray:
+    """α_b = 1 − (n_b − 1) D_o / D_e for each of B coincidence matrices.
+
+    NaN where α is undefined: fewer than two values used, or fewer than 2 scores.
+    """
     marginals = coincidences.sum(axis=2)
     n = marginals.sum(axis=1)
     delta = _differences(points, marginals, metric)
     if delta.shape[0] == 1:  # one δ² for every resample: two matrix products
-        observed = flat @ delta[0].ravel()
+        observed = coincidences.reshape(len(n), points.size**2) @ delta[0].ravel()
         expected = ((marginals @ delta[0]) * marginals).sum(axis=1)
     else:
         observed = (coincidences * delta).sum(axis=(1, 2))
