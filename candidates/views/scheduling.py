@@ -49,7 +49,13 @@ def schedule_response(
     """After a change: the region for htmx, else back to the application page.
 
     A refused form (`bound`) shows at its fields: in the region, or in the whole page.
+    A closed application's page has no forms: their errors go out as messages instead.
     """
+    if bound and application.is_closed:
+        for form in bound.values():
+            for message in form.non_field_errors():
+                messages.error(request, message)
+        bound = None
     if request.htmx:
         context = {
             "application": application,

@@ -540,3 +540,95 @@ def test_beat_runs_retention_daily():
         if e["task"] == erase_expired_candidates_task.name
     ]
     assert len(entry["schedule"].hour) == 1 and len(entry["schedule"].minute) == 1
+
+
+# Export: drafts withheld, decisions included, who may run it ------------------------
+
+
+@pytest.fixture
+def scored(recruiter, committee):
+    """A candidate with one submitted scorecard, one draft in progress, and a decision."""
+    from scoring.services import record_decision
+    from tests.factories import fill_scorecard, make_scorecard, submit_filled_scorecard
+
+    author = make_user("author-x", groups=("interviewer",))
+    drafter = make_user("drafter-x", groups=("interviewer",))
+    done = submit_filled_scorecard(
+        make_scorecard(author, by=recruiter), notes="Submitted note on {question}"
+    )
+    application = done.assignment.interview.application
+    draft = make_scorecard(drafter, application=application, by=recruiter)
+    fill_scorecard(draft, notes="Unfinished thought on {question}", summary="Half a summary")
+    decision = record_decision(
+        application,
+        outcome="hold",
+        level=application.loop.level,
+        rationale="Waiting for a second reference",
+        by=recruiter,
+    )
+    return SimpleNamespace(
+        candidate=application.candidate, done=done, draft=draft, decision=decision
+    )
+
+
+def assignments_of(data: dict) -> dict:
+    [application] = data["applications"]
+    return {a["interviewer"]: a for i in application["interviews"] for a in i["assignments"]}
+
+
+def test_export_holds_submitted_scorecards_in_full_and_withholds_drafts(scored, client, recruiter):
+    client.force_login(recruiter)
+
+    response = client.get(export_url(scored.candidate))
+
+    data = json.loads(response.content)
+    seats = assignments_of(data)
+    submitted = seats["author-x"]["scorecard"]
+    assert submitted["status"] == "submitted"
+    assert any("Submitted note on" in q["notes"] for q in submitted["questions"])
+    draft = seats["drafter-x"]["scorecard"]
+    written = scored.draft.notes.exclude(text="").count() + scored.draft.ratings.count() + 1
+    assert draft == {
+        "status": "draft",
+        "submitted_at": None,
+        "content": f"in progress ({written} notes withheld until submitted)",
+        "withheld_notes": written,
+    }
+    assert "Unfinished thought" not in response.content.decode()
+    assert "Half a summary" not in response.content.decode()
+
+
+def test_export_includes_the_decisions_and_their_rationale(scored, client, recruiter):
+    client.force_login(recruiter)
+
+    data = json.loads(client.get(export_url(scored.candidate)).content)
+
+    [application] = data["applications"]
+    assert application["decisions"] == [
+        {
+            "at": scored.decision.at.isoformat(),
+            "by": recruiter.username,
+            "outcome": "Hold",
+            "level": scored.decision.level.name,
+            "rationale": "Waiting for a second reference",
+        }
+    ]
+
+
+def test_export_refused_to_a_replaced_recruiter_still_holding_a_started_scorecard(
+    person, client, recruiter, other_interviewer
+):
+    from candidates.scheduling import replace_assignment
+    from tests.factories import fill_scorecard
+
+    replaced = make_user("rec-int-r", groups=("recruiter", "interviewer"))
+    seat = assign(person.interview, replaced)
+    fill_scorecard(seat.scorecard)
+    replace_assignment(seat, other_interviewer, by=recruiter)
+    client.force_login(replaced)
+
+    response = client.get(export_url(person.candidate))
+
+    assert response.status_code == 403
+    assert "You still owe your own scorecard on this candidate" in response.text
+    assert not AuditEntry.objects.filter(verb="candidate.exported").exists()
