@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from interviews import services
 from interviews.models import Loop, PlannedQuestion, Stage
@@ -119,6 +120,14 @@ def test_a_panel_size_outside_one_to_ten_is_refused(loop_world):
         with pytest.raises(ValidationError) as refused:
             services.update_stage(loop_world.systems, {"panel_size": size}, by=None)
         assert "panel_size" in refused.value.message_dict
+    assert Stage.objects.get(pk=loop_world.systems.pk).panel_size == 1
+
+
+@pytest.mark.parametrize("size", [0, 11])
+def test_the_database_refuses_a_panel_size_outside_one_to_ten(loop_world, size):
+    # Writes that skip full_clean (bulk updates, fixtures) meet the CHECK constraint.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Stage.objects.filter(pk=loop_world.systems.pk).update(panel_size=size)
     assert Stage.objects.get(pk=loop_world.systems.pk).panel_size == 1
 
 
