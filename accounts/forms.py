@@ -6,13 +6,14 @@ from django.contrib.auth.models import Group
 
 from . import permissions
 from .models import AuditEntry, User
+from .validators import SafeForm, SafeInputMixin, SafeModelForm
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(SafeModelForm):
     time_zone = forms.ChoiceField(
         choices=time_zone_choices, help_text="Interview times are shown in this time zone."
     )
@@ -22,11 +23,11 @@ class ProfileForm(forms.ModelForm):
         fields = ["first_name", "last_name", "email", "time_zone"]
 
 
-class SetPasswordForm(auth_forms.SetPasswordForm):
+class SetPasswordForm(SafeInputMixin, auth_forms.SetPasswordForm):
     """Django's form; named here so invitations and resets share one place to change."""
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(SafeInputMixin, auth_forms.PasswordResetForm):
     """Django's form, but invited people (no password yet) may ask for a new link too.
 
     Django skips users without a usable password; here that only means someone
@@ -46,7 +47,7 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
         return obj.name.capitalize()
 
 
-class PeopleFilterForm(forms.Form):
+class PeopleFilterForm(SafeForm):
     """The people list's filters: a plain GET form, so every filtered view has a URL."""
 
     ACTIVE_CHOICES = [("", "Everyone"), ("active", "Active"), ("inactive", "Deactivated")]
@@ -76,7 +77,7 @@ class PeopleFilterForm(forms.Form):
         return people
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(SafeModelForm):
     """What a recruiter may change about a person: names, groups, time zone."""
 
     groups = GroupChoiceField(queryset=None, required=False, label="Roles",
@@ -122,7 +123,7 @@ class InviteForm(PersonForm):
             super().validate_unique()
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(SafeForm):
     """The audit trail's filters; dates are days in the viewer's time zone."""
 
     verb = forms.ChoiceField(required=False, label="Action")
@@ -137,9 +138,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, entries=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["verb"].choices = [("", "Any action")] + [
         # The actions offered are those of the entries the viewer may read.
         entries = AuditEntry.objects.all() if entries is None else entries
+        self.fields["verb"].choices = [("", "Any action")] + [
             (verb, verb) for verb in entries.verbs()
         ]
         self.fields["actor"].queryset = User.objects.order_by("first_name", "last_name",

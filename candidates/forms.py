@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 
 from accounts.models import User
 from accounts.permissions import COMMITTEE
+from accounts.validators import SafeForm, SafeModelForm
 from interviews.models import Loop
 from rubrics.forms import LinesField
 
@@ -26,7 +27,7 @@ CV_SIGNATURES = {
 CANDIDATES_PER_PAGE = 25
 
 
-class CandidateSearchForm(forms.Form):
+class CandidateSearchForm(SafeForm):
     """The candidate list's search: a plain GET form that htmx also submits as you type."""
 
     q = forms.CharField(
@@ -95,7 +96,7 @@ def _content_matches(upload, extension: str) -> bool:
         upload.seek(0)
 
 
-class CandidateForm(forms.ModelForm):
+class CandidateForm(SafeModelForm):
     """A candidate's details. Without `notes`, recruiter notes are neither shown nor changed."""
 
     links = URLLinesField(
@@ -184,7 +185,7 @@ class PublishedLoopField(forms.ModelChoiceField):
         return f"{obj.name} — v{obj.version} ({obj.role.name}, {obj.level.name})"
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(SafeForm):
     """Start a candidate on a published loop version, with the committee who will review."""
 
     loop = PublishedLoopField(
@@ -213,7 +214,7 @@ class ApplicationForm(forms.Form):
         return loop
 
 
-class StatusForm(forms.Form):
+class StatusForm(SafeForm):
     # "Erased" is set by erasing the candidate only.
     status = forms.ChoiceField(
         choices=[c for c in Application.Status.choices if c[0] != Application.Status.ERASED],
@@ -221,5 +222,5 @@ class StatusForm(forms.Form):
     )
 
 
-class CommitteeForm(forms.Form):
+class CommitteeForm(SafeForm):
     committee = CommitteeField(help_text="Only people in the committee group are offered.")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import INTERVIEWER
+from accounts.validators import SafeForm
 
 from .models import Assignment, Interview
 
@@ -50,7 +51,7 @@ class ObjectChoiceField(forms.TypedChoiceField):
         return self.objects.get(pk) if pk not in (None, "") else None
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(SafeForm):
     stage = forms.IntegerField(widget=forms.HiddenInput)
     starts_at = LocalDateTimeField()
 
@@ -65,15 +66,15 @@ class ScheduleForm(forms.Form):
         return stage
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(SafeForm):
     starts_at = LocalDateTimeField(label="New time")
 
 
-class StateForm(forms.Form):
+class StateForm(SafeForm):
     state = forms.ChoiceField(choices=Interview.State.choices, label="State")
 
 
-class AssignForm(forms.Form):
+class AssignForm(SafeForm):
     person = ObjectChoiceField([], label="Person")
     role = forms.ChoiceField(
         choices=Assignment.Role.choices, initial=Assignment.Role.INTERVIEWER, label="As"
@@ -86,7 +87,7 @@ class AssignForm(forms.Form):
         )
 
 
-class ReplaceForm(forms.Form):
+class ReplaceForm(SafeForm):
     person = ObjectChoiceField([], label="Replace with")
 
     def __init__(self, *args, people, **kwargs):

@@ -1,5 +1,6 @@
 from django import forms
 
+from accounts.validators import SafeForm, SafeModelForm
 from rubrics.forms import LevelChoiceField
 from rubrics.models import Competency, Level, RatingScale, Role
 
@@ -11,7 +12,7 @@ class CompetencyChoices(forms.ModelMultipleChoiceField):
         return f"{obj.name} — {obj.bank.name}"
 
 
-class LoopCreateForm(forms.Form):
+class LoopCreateForm(SafeForm):
     name = forms.CharField(max_length=200, help_text="e.g. “DevOps engineer, Senior”.")
     role = forms.ModelChoiceField(queryset=Role.objects.select_related("ladder").order_by("name"))
     level = LevelChoiceField(
@@ -37,7 +38,7 @@ class LoopCreateForm(forms.Form):
         return cleaned
 
 
-class LoopSettingsForm(forms.ModelForm):
+class LoopSettingsForm(SafeModelForm):
     class Meta:
         model = Loop
         fields = ["name", "scale", "bar", "peers_may_read", "second_opinion_from_another_stage"]
@@ -61,14 +62,14 @@ class LoopSettingsForm(forms.ModelForm):
         return cleaned
 
 
-class AddCompetencyForm(forms.Form):
+class AddCompetencyForm(SafeForm):
     competency = forms.ModelChoiceField(
         queryset=Competency.objects.active().select_related("bank").order_by("name"),
         label="Add a competency",
     )
 
 
-class LoopCompetencyForm(forms.ModelForm):
+class LoopCompetencyForm(SafeModelForm):
     class Meta:
         model = LoopCompetency
         fields = ["critical", "weight", "bar"]
@@ -81,7 +82,7 @@ class LoopCompetencyForm(forms.ModelForm):
         return bar
 
 
-class StageForm(forms.ModelForm):
+class StageForm(SafeModelForm):
     panel_size = forms.IntegerField(
         label="Interviewers",
         initial=1,
@@ -102,7 +103,7 @@ class StageForm(forms.ModelForm):
         widgets = {"focus": forms.Textarea(attrs={"rows": 2})}
 
 
-class PlannedQuestionForm(forms.ModelForm):
+class PlannedQuestionForm(SafeModelForm):
     class Meta:
         model = PlannedQuestion
         fields = ["minutes", "must_ask", "is_backup", "backup_condition"]
@@ -115,11 +116,11 @@ class PlannedQuestionForm(forms.ModelForm):
         return cleaned
 
 
-class MoveForm(forms.Form):
+class MoveForm(SafeForm):
     direction = forms.TypedChoiceField(choices=[("-1", "up"), ("1", "down")], coerce=int)
 
 
-class ReorderForm(forms.Form):
+class ReorderForm(SafeForm):
     order = forms.CharField(help_text="Planned question ids, comma-separated, in the new order.")
 
     def clean_order(self) -> list[int]:
@@ -129,7 +130,7 @@ class ReorderForm(forms.Form):
             raise forms.ValidationError("The order must be a list of numbers.") from None
 
 
-class PlanQuestionForm(forms.Form):
+class PlanQuestionForm(SafeForm):
     question = forms.IntegerField(widget=forms.HiddenInput)
     stage = forms.ModelChoiceField(queryset=Stage.objects.none(), label="Add to")
 
@@ -138,7 +139,7 @@ class PlanQuestionForm(forms.Form):
         self.fields["stage"].queryset = loop.stages.order_by("order", "pk")
 
 
-class SuggestForm(forms.Form):
+class SuggestForm(SafeForm):
     competencies = forms.ModelMultipleChoiceField(
         queryset=LoopCompetency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -156,7 +157,7 @@ class SuggestForm(forms.Form):
         )
 
 
-class AcceptSuggestionForm(forms.Form):
+class AcceptSuggestionForm(SafeForm):
     questions = forms.CharField(widget=forms.HiddenInput)
     must_ask = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -174,5 +175,5 @@ class AcceptSuggestionForm(forms.Form):
         return cleaned
 
 
-class PublishForm(forms.Form):
+class PublishForm(SafeForm):
     confirmed = forms.BooleanField(required=False)

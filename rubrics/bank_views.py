@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require_recruiter
+from accounts.validators import SafeForm
 
 from .bankfile import BankFileError, ImportReport, export_bank, import_bank
 from .models import Bank, Competency, Question
@@ -22,7 +23,7 @@ from .models import Bank, Competency, Question
 TEMPLATE = "rubrics/bank_list.html"
 
 
-class BankUploadForm(forms.Form):
+class BankUploadForm(SafeForm):
     file = forms.FileField(
         label="Bank file",
         help_text="A YAML bank file saved as UTF-8, as written by Export.",

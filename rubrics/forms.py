@@ -1,5 +1,7 @@
 from django import forms
 
+from accounts.validators import SafeForm, column_max, items_problems, shown
+
 from .models import Bank, Competency, Level, Question, Tag
 
 
@@ -8,7 +10,7 @@ class LevelChoiceField(forms.ModelChoiceField):
         return f"{obj.ladder.name}: {obj.name}"
 
 
-class QuestionFilterForm(forms.Form):
+class QuestionFilterForm(SafeForm):
     """The question bank's filters: a plain GET form that htmx also submits live."""
 
     q = forms.CharField(
@@ -84,16 +86,15 @@ class LinesField(forms.Field):
                 else "Write at least one, one per line.",
                 code="min_items",
             )
-        too_long = [v for v in value if len(v) > self.max_length]
-        if too_long:
-            raise forms.ValidationError(
-                f"Keep each line under {self.max_length} characters "
-                f"(“{too_long[0][:40]}…” is {len(too_long[0])}).",
-                code="max_length",
-            )
+        # Each line checked on its own (the shared text check), named by its position.
+        problems = items_problems(value, max_length=self.max_length)
+        if problems:
+            raise forms.ValidationError(problems, code="unsafe_line")
         duplicates = sorted({v for v in value if value.count(v) > 1})
         if duplicates:
-            raise forms.ValidationError(f"“{duplicates[0]}” is written twice.", code="duplicate")
+            raise forms.ValidationError(
+                f"“{shown(duplicates[0])}” is written twice.", code="duplicate"
+            )
 
 
 class TagsField(forms.CharField):
@@ -109,10 +110,19 @@ class TagsField(forms.CharField):
 
         words = [w.strip() for w in (super().to_python(value) or "").split(",")]
         keys = []
-        for word in words:
+        longest = column_max(Tag, "key")
+        for position, word in enumerate(words, start=1):
             key = slugify(word)
             if word and not key:
-                raise forms.ValidationError(f"“{word}” has no letters or digits to make a tag of.")
+                raise forms.ValidationError(
+                    f"Tag {position} (“{shown(word, 40)}”) has no letters or digits "
+                    "to make a tag of."
+                )
+            if len(key) > longest:
+                raise forms.ValidationError(
+                    f"Tag {position} (“{shown(word, 40)}”) is too long "
+                    f"({len(key)} characters, at most {longest})."
+                )
             if key and key not in keys:
                 keys.append(key)
         return keys
@@ -160,7 +170,7 @@ class AnchorFieldsMixin:
         }
 
 
-class CompetencyForm(AnchorFieldsMixin, forms.Form):
+class CompetencyForm(AnchorFieldsMixin, SafeForm):
     bank = forms.ModelChoiceField(queryset=Bank.objects.order_by("name"))
     key = forms.SlugField(max_length=80, help_text="A stable name in lower-case-with-hyphens.")
     name = forms.CharField(max_length=200)
@@ -196,7 +206,7 @@ class LevelsChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.ladder.name}: {obj.name}"
 
 
-class QuestionForm(AnchorFieldsMixin, forms.Form):
+class QuestionForm(AnchorFieldsMixin, SafeForm):
     """Everything a question carries; also used to duplicate and to version."""
 
     anchor_help = "What an answer to this question shows at this score (optional)."

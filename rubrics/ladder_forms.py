@@ -12,6 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from accounts.validators import SafeForm, SafeModelForm, SafeTextValidator
+
 from .models import Bank, Ladder, LadderDimension, Level, RatingScale, ScalePoint
 
 POINT_FIELDS = ("value", "label", "definition", "meets_bar")
@@ -20,6 +22,9 @@ DIMENSION_FIELDS = ("key", "name", "order")
 
 class LinesField(forms.CharField):
     """A textarea holding one item per line, cleaned to a list; blank lines are dropped."""
+
+    # Each line checked on its own by the shared text check, named by its position.
+    default_validators = [SafeTextValidator()]
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("required", False)
@@ -39,13 +44,13 @@ class LinesField(forms.CharField):
         return list(initial or []) != self.to_python(data)
 
 
-class ScaleListForm(forms.Form):
+class ScaleListForm(SafeForm):
     """The scale list's only filter: whether archived scales show too."""
 
     archived = forms.BooleanField(required=False, label="Include archived scales")
 
 
-class ScaleForm(forms.ModelForm):
+class ScaleForm(SafeModelForm):
     """A scale's own fields; key and bank are chosen once, when it is created."""
 
     class Meta:
@@ -77,7 +82,7 @@ class ScaleForm(forms.ModelForm):
         return key
 
 
-class SetCheckedRowForm(forms.ModelForm):
+class SetCheckedRowForm(SafeModelForm):
     """A row whose uniqueness rules its formset checks over all rows at once."""
 
     def validate_unique(self) -> None:
@@ -168,7 +173,7 @@ def point_formset_class(*, extra: int) -> type[ScalePointFormSet]:
     )
 
 
-class LadderForm(forms.ModelForm):
+class LadderForm(SafeModelForm):
     """A ladder's own fields; the key is chosen once, when it is created."""
 
     class Meta:
@@ -218,7 +223,7 @@ def dimension_formset_class(*, extra: int) -> type[DimensionFormSet]:
     )
 
 
-class LevelForm(forms.ModelForm):
+class LevelForm(SafeModelForm):
     """A level, with one expectation per dimension of its ladder and one-per-line lists."""
 
     readiness_signals = LinesField(

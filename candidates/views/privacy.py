@@ -17,12 +17,14 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.validators import SafeForm
+
 from ..access import get_candidate_for
 from ..models import Candidate
 from ..privacy import check_owes_no_review, erase_candidate, export_candidate
 
 
-class EraseConfirmForm(forms.Form):
+class EraseConfirmForm(SafeForm):
     """The candidate's name, typed: erasure cannot be undone, so it is never one click."""
 
     name = forms.CharField(

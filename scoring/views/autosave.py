@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from accounts.validators import SafeForm
+
 from .. import services
 from ..access import get_own_note, get_own_rating, get_scorecard_for, known_part, remember_part
 from ..models import QuestionNote, Rating, Recommendation
@@ -23,7 +25,7 @@ from ..models import QuestionNote, Rating, Recommendation
 STATUS_TEMPLATE = "scoring/_part_status.html"
 
 
-class NoteForm(forms.Form):
+class NoteForm(SafeForm):
     text = forms.CharField(required=False, strip=False, max_length=services.NOTE_MAX_CHARS)
     state = forms.ChoiceField(choices=QuestionNote.State.choices, required=False)
     ticks = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
@@ -34,7 +36,7 @@ class NoteForm(forms.Form):
         self.fields["ticks"].choices = [(i, item) for i, item in enumerate(checklist)]
 
 
-class RatingForm(forms.Form):
+class RatingForm(SafeForm):
     score = forms.CharField(required=False)
     evidence = forms.CharField(required=False, strip=False, max_length=services.EVIDENCE_MAX_CHARS)
     not_assessed = forms.BooleanField(required=False)
@@ -42,7 +44,7 @@ class RatingForm(forms.Form):
     revision = forms.IntegerField(min_value=0)
 
 
-class OverallForm(forms.Form):
+class OverallForm(SafeForm):
     recommendation = forms.ChoiceField(
         choices=[("", "Not yet"), *Recommendation.choices], required=False
     )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from accounts.audit import record
 from accounts.models import User
 from accounts.permissions import require_recruiter
+from accounts.validators import SafeForm
 
 from ..calibration import (
     BAND,
@@ -57,7 +58,7 @@ MONTHS_FOR_MONTHLY = 3
 BAR_WIDTH, BAR_GAP, BAR_HEIGHT = 14, 3, 28
 
 
-class LoopForm(forms.Form):
+class LoopForm(SafeForm):
     """Which loop (by key: every version's applications together)."""
 
     loop = forms.ChoiceField(label="Loop", choices=())

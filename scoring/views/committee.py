@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.htmx import render_screen
+from accounts.validators import SafeForm
 from candidates.models import Application
 from rubrics.models import Level
 
@@ -27,7 +28,7 @@ from ..models import Decision, Recommendation
 TEMPLATE = "scoring/committee.html"
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SafeForm):
     """Hire / No hire / Hold, at a level of the loop's ladder, with the committee's why."""
 
     outcome = forms.ChoiceField(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.htmx import render_screen
 from accounts.permissions import require_recruiter
+from accounts.validators import SafeForm
 from candidates.models import Application
 from interviews.models import Loop
 
@@ -18,7 +19,7 @@ from ..pipeline import StageState
 APPLICATIONS_PER_PAGE = 25
 
 
-class PipelineFilterForm(forms.Form):
+class PipelineFilterForm(SafeForm):
     """The pipeline's filters: application status, and a stage state (at one stage or any)."""
 
     status = forms.ChoiceField(

@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.validators import SafeForm
 from interviews.bars import bar_for, meets_bar
 from rubrics.views.browse import scale_rows
 
@@ -321,7 +322,7 @@ def back_to(request: HttpRequest, scorecard: Scorecard, anchor: str = "") -> Htt
 # --- Saving one part without JavaScript ---------------------------------------------
 
 
-class PartForm(forms.Form):
+class PartForm(SafeForm):
     part = forms.RegexField(regex=r"^(note-\d+|rating-\d+|overall)$")
 
 
@@ -406,7 +407,7 @@ def _int_or_none(value) -> int | None:
 # --- The backup question ------------------------------------------------------------
 
 
-class BackupForm(forms.Form):
+class BackupForm(SafeForm):
     """Ask a backup question instead of a planned one, and say why."""
 
     backup = forms.IntegerField(widget=forms.HiddenInput)
@@ -511,7 +512,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Amendments ---------------------------------------------------------------------
 
 
-class AmendForm(forms.Form):
+class AmendForm(SafeForm):
     """The ratings and the overall part of a submitted scorecard, and why they change."""
 
     recommendation = forms.ChoiceField(
