@@ -522,8 +522,10 @@ def _alpha_result(
         )
     defined = samples[~np.isnan(samples)]
     undefined = samples.size - defined.size
-    if units < 2 or samples.size == 0:
+    if units < 2:
         return AlphaResult(**base, value=float(point), note="one candidate cannot be resampled")
+    if samples.size == 0:
+        return AlphaResult(**base, value=float(point), note="no resamples were asked for")
     if undefined > MAX_UNDEFINED_SHARE * samples.size:
         note = (
             f"too little variation for an interval: α is undefined in {undefined} of"
@@ -564,8 +566,8 @@ def one_way_icc(
     and MSW from the one-way ANOVA; k0 = (N − Σ n_i² / N) / (a − 1), the panel size
     that stands in for k in unbalanced data (the intervals are then approximate).
     """
-    n_i = np.bincount(unit, minlength=int(unit.max()) + 1 if unit.size else 0)
-    keep = n_i[unit] >= 2 if unit.size else np.zeros(0, bool)
+    unit = unit.astype(np.int64)
+    keep = np.bincount(unit, minlength=1)[unit] >= 2  # candidates with a second opinion
     unit, score = np.unique(unit[keep], return_inverse=True)[1], score[keep]
     a, big_n = int(unit.max()) + 1 if unit.size else 0, int(score.size)
     people = int(np.unique(rater[keep]).size)

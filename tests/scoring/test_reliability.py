@@ -801,3 +801,9 @@ def test_reliability_by_competency_of_no_rows():
 
 def _grid(matrix):
     return [(u, r, s) for u, row in enumerate(matrix) for r, s in enumerate(row)]
+
+
+def test_alpha_without_resamples_says_so():
+    result = krippendorff_alpha(KRIPPENDORFF_2011, "interval", resamples=0)
+    assert round(result.value, 3) == 0.849
+    assert (result.low, result.note) == (None, "no resamples were asked for")
