@@ -43,7 +43,8 @@ from tests.crawl import (
 from tests.factories import make_user
 
 MAX_PAGES = 500
-PER_PATTERN = 3
+# The demo has five candidates: each of them is visited in every list.
+PER_PATTERN = 5
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as tests/conftest.py
 DEMO_PERSONAS = [username for username, *_ in DEMO_USERS]
 EXTRA_PERSONAS = ["shadow", "recruiting-interviewer", "interviewing-committee", "replaced"]
