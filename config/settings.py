@@ -326,10 +326,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "scoring.tasks.send_reminders_task",
         "schedule": crontab(minute=5),
     },
-    # Packets left queued (broker down) or stuck rendering (worker killed) are sent again.
+    # Packets whose message was lost or stuck rendering (worker killed) are sent again.
     "requeue-stale-packets": {
         "task": "scoring.tasks.requeue_stale_packets_task",
         "schedule": 60.0,
+    },
+    # Packets requested while the broker was down go out within 15 s of its return (plus
+    # the worker's own reconnection, up to 30 s after a long outage).
+    "resend-unsent-packets": {
+        "task": "scoring.tasks.resend_unsent_packets_task",
+        "schedule": 15.0,
     },
     # Candidates past the retention period are erased once a day, at a quiet hour.
     "erase-expired-candidates": {

@@ -314,6 +314,9 @@ class Packet(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When handing the row to the task queue last failed (the broker was unreachable);
+    # cleared by a send that succeeds. The page says so; scoring.packets resends.
+    send_failed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     file = models.FileField(upload_to="packets/", blank=True)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)

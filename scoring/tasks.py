@@ -42,6 +42,12 @@ def requeue_stale_packets_task() -> int:
     return packets.requeue_stale_packets()
 
 
+@shared_task
+def resend_unsent_packets_task() -> int:
+    """Send again packets whose send failed, the broker being down (beat, every 15 s)."""
+    return packets.resend_unsent_packets()
+
+
 @worker_process_init.connect
 def warm_up_weasyprint(**kwargs) -> None:
     """Load WeasyPrint's fonts once per worker process, not during the first packet."""

@@ -12,7 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.audit import record
 
 from ..models import Packet
-from ..packets import get_packet_for, get_packets_application_for, request_packet
+from ..packets import (
+    get_packet_for,
+    get_packets_application_for,
+    request_packet,
+    resend_if_due,
+)
 
 EARLIER_SHOWN = 20
 
@@ -42,7 +47,14 @@ def packets(request: HttpRequest, pk: int) -> HttpResponse:
     # The status element polls itself while a packet is in flight.
     if request.htmx and request.htmx.target == "packet-status":
         template += "#packet-status"
-    return render(request, template, packets_context(application))
+    context = packets_context(application)
+    latest = context["latest"]
+    # The task queue was unreachable when this packet was sent: while someone watches,
+    # their poll tries again (once per RESEND_GAP whoever polls), so the packet goes out
+    # as soon as the broker is back rather than at the next beat.
+    if latest is not None and latest.send_failed_at and resend_if_due(latest.pk):
+        context = packets_context(application)
+    return render(request, template, context)
 
 
 @require_POST
