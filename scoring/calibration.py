@@ -264,10 +264,14 @@ def _scored(
 ) -> _Scored:
     cards = [c for c in scorecards if c.submitted_at is not None]
     index = {c.scorecard_id: i for i, c in enumerate(cards)}
-    kept = [(index[r.scorecard_id], r) for r in ratings if r.scorecard_id in index]
-    card_of = np.fromiter((i for i, _ in kept), dtype=np.intp, count=len(kept))
-    competencies = [r.competency_id for _, r in kept]
-    scores = np.fromiter((r.score for _, r in kept), dtype=float, count=len(kept))
+    ratings = list(ratings)
+    card_of = np.fromiter((index.get(r.scorecard_id, -1) for r in ratings), np.intp, len(ratings))
+    competencies = [r.competency_id for r in ratings]
+    scores = np.fromiter((r.score for r in ratings), dtype=float, count=len(ratings))
+    if (card_of < 0).any():  # ratings of drafts: not scores yet
+        kept = card_of >= 0
+        card_of, scores = card_of[kept], scores[kept]
+        competencies = [c for c, k in zip(competencies, kept.tolist(), strict=True) if k]
     who, card_people = _factorise([c.interviewer_id for c in cards])
     card_apps = _factorise([c.application_id for c in cards])[1]
     card_shadow = np.fromiter((c.shadow for c in cards), dtype=bool, count=len(cards))
