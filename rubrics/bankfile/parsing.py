@@ -22,7 +22,8 @@ def parse_bank(text: str, *, max_bytes: int = MAX_BYTES) -> BankData:
     c = Checker(document)
     fmt = raw.get("format")
     if fmt is None:
-        raise BankFileError([f"format: required (supported: {_formats()})"])
+        c.problem("format", f"required (supported: {_formats()})")
+        raise BankFileError(c.problems)
     if not _is_int(fmt) or fmt not in SUPPORTED_FORMATS:
         c.problem("format", f"unsupported format {shown(fmt)}; supported: {_formats()}")
         raise BankFileError(c.problems)

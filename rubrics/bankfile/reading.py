@@ -67,12 +67,14 @@ class Document:
 
     def place(self, path: str) -> str:
         """`line L, column C` of the value at `path`, or of its nearest enclosing value."""
-        while path:
+        while True:
+            # A missing field is placed at the mapping that lacks it (the file, at the top).
             mark = self.marks.get(path)
             if mark is not None:
                 return f"line {mark.line + 1}, column {mark.column + 1}"
+            if not path:
+                return ""
             path = _parent(path)
-        return ""
 
 
 def _parent(path: str) -> str:
@@ -247,8 +249,7 @@ def _marks(root: yaml.Node) -> dict[str, yaml.Mark]:
     stack: list[tuple[str, yaml.Node]] = [("", root)]
     while stack:
         path, node = stack.pop()
-        if path:
-            marks[path] = node.start_mark
+        marks[path] = node.start_mark
         if isinstance(node, yaml.SequenceNode):
             stack.extend((f"{path}[{i}]", child) for i, child in enumerate(node.value))
         elif isinstance(node, yaml.MappingNode):
