@@ -1,8 +1,8 @@
 """Property-based tests of every project form: a message at the field or a clean value, never a 500.
 
 Every form class in the project must inherit the shared raw-input screen
-(accounts.validators.SafeInputMixin). Each form that can be built from data
-alone is fed random hostile input in every field (NUL, lone surrogates, huge
+(accounts.validators.SafeInputMixin). Each form, built with the context it
+needs (CONTEXT), is fed random hostile input in every field (NUL, lone surrogates, huge
 strings, long lists); is_valid() must return, and whatever it accepts must be
 storable text within its field's limits. The question form also goes through
 its page with the test client: a 200 with the message, or a redirect after a

@@ -79,7 +79,8 @@ def test_import_from_the_command_line_exits_non_zero_with_problems_on_stderr(cap
         f'{BROKEN}: questions[0].kind (line 14, column 11): "technial" is not a kind of question '
         "(behavioural | situational | technical)",
         f"{BROKEN}: questions[0].minutes (line 15, column 14): 500 is out of range (1–180)",
-        f'{BROKEN}: questions[0].competencies.primary (line 17, column 16): unknown competency "reliabilty"',
+        f"{BROKEN}: questions[0].competencies.primary (line 17, column 16): "
+        'unknown competency "reliabilty"',
     ]
     assert "1 of 2 file(s) had problems" in captured.err
     # The good file is imported; the bad one left nothing behind.

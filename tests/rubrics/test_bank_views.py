@@ -138,7 +138,8 @@ def test_bad_file_lists_every_problem_at_the_field_and_imports_nothing(as_recrui
         'questions[0].kind (line 14, column 11): "technial" is not a kind of question '
         "(behavioural | situational | technical)",
         "questions[0].minutes (line 15, column 14): 500 is out of range (1–180)",
-        'questions[0].competencies.primary (line 17, column 16): unknown competency "reliabilty"',
+        "questions[0].competencies.primary (line 17, column 16): "
+        'unknown competency "reliabilty"',
     ]
     page = response.content.decode()
     assert "Nothing was imported." in page
