@@ -34,6 +34,7 @@ BOUNDED = settings(
     max_examples=50,
     deadline=3000,
     derandomize=True,
+    database=None,  # derandomized: nothing to replay, and no .hypothesis/ in the tree
     suppress_health_check=[
         HealthCheck.too_slow,
         HealthCheck.function_scoped_fixture,

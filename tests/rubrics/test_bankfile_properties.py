@@ -25,6 +25,7 @@ BOUNDED = settings(
     max_examples=60,
     deadline=3000,
     derandomize=True,
+    database=None,  # derandomized: nothing to replay, and no .hypothesis/ in the tree
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
