@@ -27,6 +27,14 @@ class SetPasswordForm(SafeInputMixin, auth_forms.SetPasswordForm):
     """Django's form; named here so invitations and resets share one place to change."""
 
 
+class LoginForm(SafeInputMixin, auth_forms.AuthenticationForm):
+    """Django's sign-in form, its input screened like every other form's."""
+
+
+class PasswordChangeForm(SafeInputMixin, auth_forms.PasswordChangeForm):
+    """Django's password change form, its input screened like every other form's."""
+
+
 class PasswordResetForm(SafeInputMixin, auth_forms.PasswordResetForm):
     """Django's form, but invited people (no password yet) may ask for a new link too.
 

@@ -15,6 +15,8 @@ from .audit import record, visible_entries
 from .forms import (
     AuditFilterForm,
     InviteForm,
+    LoginForm,
+    PasswordChangeForm,
     PasswordResetForm,
     PeopleFilterForm,
     PersonForm,
@@ -30,11 +32,13 @@ AUDIT_ENTRIES_PER_PAGE = 50
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("accounts:password_change_done")
 
     def form_valid(self, form):

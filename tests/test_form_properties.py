@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 from django import forms
 from django.http import QueryDict
+from django.test import RequestFactory
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -105,6 +106,8 @@ def test_every_project_form_screens_its_raw_input(form_class):
 # what each needs, made through the real code paths.
 CONTEXT = {
     "SetPasswordForm": lambda w: {"user": w.recruiter},
+    "PasswordChangeForm": lambda w: {"user": w.recruiter},
+    "LoginForm": lambda w: {"request": RequestFactory().post("/accounts/login/")},
     "ApplicationForm": lambda w: {"candidate": w.candidate},
     "EraseConfirmForm": lambda w: {"candidate": w.candidate},
     "AssignForm": lambda w: {"people": User.objects.all()},
