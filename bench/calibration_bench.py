@@ -52,6 +52,7 @@ from scoring.calibration import (
     deviations,
     interviewer_calibration,
     leniency_by,
+    leniency_table,
 )
 
 SEED = 20261202
@@ -131,6 +132,15 @@ def timing(runs: int, applications: int) -> None:
         lambda: interviewer_calibration(cards, ratings, scale=SCALE, now=NOW),
         runs,
     )
+    devs = deviations(cards, ratings)
+    roles = np.array([d.interviewer_id * 2 + d.shadow for d in devs])
+    apps = np.array([d.application_id for d in devs])
+    values = np.array([d.value for d in devs])
+    timed(
+        f"of which the intervals alone ({values.size:,} comparisons)",
+        lambda: leniency_table(roles, apps, values, count=int(roles.max()) + 1),
+        runs,
+    )
     one = [c for c in cards if c.interviewer_id == 7]
     mine = {c.application_id for c in one}
     theirs = [c for c in cards if c.application_id in mine]
@@ -143,7 +153,7 @@ def timing(runs: int, applications: int) -> None:
         interviewer_calibration(theirs, their_ratings, scale=SCALE, now=NOW)
 
     timed(f"one person's page ({len(mine)} candidates)", person_page, runs)
-    groups = per_candidate(deviations(cards, ratings))
+    groups = per_candidate(devs)
     boot_rng = np.random.default_rng(SEED)
     timed(
         f"for comparison: percentile cluster bootstrap, {RESAMPLES} resamples",
