@@ -55,6 +55,12 @@ PERSONAS = (
     "committee",
     "other_committee",
     "admin",
+    # Where independence could leak (seated by tests/access/personas.py).
+    "shadow",
+    "recruiter_interviewer",
+    "recruiter_interviewer_submitted",
+    "committee_interviewer",
+    "replaced_interviewer",
 )
 
 
@@ -83,6 +89,46 @@ def committee(db):
 @pytest.fixture
 def other_committee(db):
     return make_user("other-committee-p", groups=("committee",), first_name="Otto")
+
+
+@pytest.fixture
+def shadow(db):
+    return make_user("shadow-p", groups=("interviewer",), first_name="Sasha", last_name="Shadow")
+
+
+@pytest.fixture
+def recruiter_interviewer(db):
+    """A recruiter who also interviews (tests/access seats them, scorecard pending)."""
+    return make_user(
+        "recruiter-interviewer-p", groups=("recruiter", "interviewer"), first_name="Rex"
+    )
+
+
+@pytest.fixture
+def recruiter_interviewer_submitted(db):
+    """A recruiter who also interviews (tests/access seats them, scorecard submitted)."""
+    return make_user(
+        "recruiter-interviewer-submitted-p",
+        groups=("recruiter", "interviewer"),
+        first_name="Rosa",
+        last_name="Reviewer",
+    )
+
+
+@pytest.fixture
+def committee_interviewer(db):
+    """A committee member who also interviews (tests/access: on both, scorecard pending)."""
+    return make_user(
+        "committee-interviewer-p", groups=("committee", "interviewer"), first_name="Cyd"
+    )
+
+
+@pytest.fixture
+def replaced_interviewer(db):
+    """A committee member replaced on an interview after starting the scorecard (tests/access)."""
+    return make_user(
+        "replaced-interviewer-p", groups=("committee", "interviewer"), first_name="Remy"
+    )
 
 
 @pytest.fixture

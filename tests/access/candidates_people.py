@@ -9,7 +9,7 @@ own pages (list, create).
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from .registry import Access, everyone, recruiters
+from .registry import ON_THE_APPLICATION, RECRUITERS, Access, everyone, recruiters
 
 CV_NAME = "cvs/access-registry-cv.pdf"
 
@@ -33,14 +33,15 @@ def application(world) -> dict:
 
 
 def seen_by_its_people(status: int, *, theirs: int | None = None) -> dict[str, int]:
-    """Recruiters `status`; the assigned interviewer and committee member `theirs`; others 404."""
+    """Recruiters `status`; those on the application's interview or committee `theirs`.
+
+    Everyone else gets 404.
+    """
     theirs = status if theirs is None else theirs
     return {
         **everyone(404),
-        "recruiter": status,
-        "admin": status,
-        "interviewer": theirs,
-        "committee": theirs,
+        **dict.fromkeys(RECRUITERS, status),
+        **dict.fromkeys(ON_THE_APPLICATION, theirs),
     }
 
 

@@ -6,7 +6,7 @@ to the erasure is bad input (no name typed): recruiters get the form back, nothi
 is erased.
 """
 
-from .registry import Access, everyone
+from .registry import ON_THE_APPLICATION, RECRUITERS, Access, everyone
 
 
 def candidate(world) -> dict:
@@ -14,12 +14,12 @@ def candidate(world) -> dict:
 
 
 def recruiters_only(status: int) -> dict[str, int]:
+    """A recruiter still owing their own scorecard on the candidate gets 403 too."""
     return {
         **everyone(404),
-        "recruiter": status,
-        "admin": status,
-        "interviewer": 403,
-        "committee": 403,
+        **dict.fromkeys(RECRUITERS, status),
+        **dict.fromkeys(ON_THE_APPLICATION, 403),
+        "recruiter_interviewer": 403,
     }
 
 

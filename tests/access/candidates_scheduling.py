@@ -7,7 +7,7 @@ the page back with the errors at their fields (200). Removing the untouched
 assignment succeeds and returns to the application page (302).
 """
 
-from .registry import Access, everyone
+from .registry import ON_THE_APPLICATION, RECRUITERS, Access, everyone
 
 
 def application(world) -> dict:
@@ -26,19 +26,16 @@ def change(status: int) -> dict[str, int]:
     """Recruiters `status`; those who see the application 403; everyone else 404."""
     return {
         **everyone(404),
-        "recruiter": status,
-        "admin": status,
-        "interviewer": 403,
-        "committee": 403,
+        **dict.fromkeys(RECRUITERS, status),
+        **dict.fromkeys(ON_THE_APPLICATION, 403),
     }
 
 
 ENTRIES = {
-    # No stage named (the row's hidden field): refused with a message, back to the page.
     # No stage named (each row's hidden field): refused with a message, back to the page.
     "candidates:interview_schedule": Access(method="post", kwargs=application, expect=change(302)),
     "candidates:interview_detail": Access(
-        kwargs=interview, expect={**change(200), "interviewer": 200, "committee": 200}
+        kwargs=interview, expect={**change(200), **dict.fromkeys(ON_THE_APPLICATION, 200)}
     ),
     "candidates:interview_reschedule": Access(method="post", kwargs=interview, expect=change(200)),
     "candidates:interview_state": Access(method="post", kwargs=interview, expect=change(200)),

@@ -24,6 +24,31 @@ class Access:
     data: Callable[[object], dict] = field(default=lambda world: {})
 
 
+# The personas where independence could leak (tests/access/personas.py seats them on
+# world.application): recruiters who also interview there, one still owing their
+# scorecard and one whose scorecard is in; a shadow; a committee member who also
+# interviews there (pending); a committee member of it replaced on the interview after
+# starting their scorecard (still theirs, still pending). `other_committee` is the
+# committee member not on the application, `nobody` the user with no role.
+RECRUITERS = ("recruiter", "admin", "recruiter_interviewer", "recruiter_interviewer_submitted")
+# Not recruiters, yet they see world.application: on its interview or its committee.
+ON_THE_APPLICATION = (
+    "interviewer",
+    "shadow",
+    "committee",
+    "committee_interviewer",
+    "replaced_interviewer",
+)
+# Still owing their own scorecard on world.application (independence holds them back).
+PENDING = (
+    "interviewer",
+    "shadow",
+    "recruiter_interviewer",
+    "committee_interviewer",
+    "replaced_interviewer",
+)
+
+
 def everyone(status: int, *, anonymous: int = ANON_REDIRECT) -> dict[str, int]:
     return {
         "anonymous": anonymous,
@@ -34,12 +59,17 @@ def everyone(status: int, *, anonymous: int = ANON_REDIRECT) -> dict[str, int]:
         "committee": status,
         "other_committee": status,
         "admin": status,
+        "shadow": status,
+        "recruiter_interviewer": status,
+        "recruiter_interviewer_submitted": status,
+        "committee_interviewer": status,
+        "replaced_interviewer": status,
     }
 
 
 def recruiters(status: int, *, others: int = 403) -> dict[str, int]:
-    """Recruiters and admins get `status`; every other signed-in persona `others`."""
-    return {**everyone(others), "recruiter": status, "admin": status}
+    """Recruiters and admins (whatever else they are) get `status`; the others `others`."""
+    return {**everyone(others), **dict.fromkeys(RECRUITERS, status)}
 
 
 def admins(status: int, *, others: int = 403) -> dict[str, int]:
@@ -54,7 +84,7 @@ def registry() -> dict[str, Access]:
 
     merged: dict[str, Access] = {}
     for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
-        if info.name in {"registry"} or info.name.startswith("test_"):
+        if info.name in {"registry", "personas"} or info.name.startswith("test_"):
             continue
         module = importlib.import_module(f"{__package__}.{info.name}")
         entries = getattr(module, "ENTRIES", {})

@@ -7,13 +7,14 @@ Calibration, reliability and the export are the recruiters' (403 for everyone el
 the export names its loop explicitly.
 """
 
-from .registry import Access, everyone, recruiters
+from .registry import PENDING, RECRUITERS, Access, everyone, recruiters
 
-REVIEWERS = {"recruiter", "admin", "committee"}
+REVIEWERS = {*RECRUITERS, "committee"}
 
 
 def reviewers(status: int) -> dict[str, int]:
-    return {**everyone(404), **dict.fromkeys(REVIEWERS, status), "interviewer": 403}
+    """Reviewers `status`; whoever owes their own scorecard on it 403, whatever their seat."""
+    return {**everyone(404), **dict.fromkeys(REVIEWERS, status), **dict.fromkeys(PENDING, 403)}
 
 
 def application(world) -> dict:

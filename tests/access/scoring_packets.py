@@ -10,9 +10,10 @@ world's temporary MEDIA_ROOT.
 
 from django.core.files.base import ContentFile
 
-from .registry import Access, everyone
+from .registry import PENDING, RECRUITERS, Access, everyone
 
-PACKET_READERS = {"recruiter", "admin", "committee"}
+# Whoever still owes their own scorecard is not a reader, whatever their groups.
+PACKET_READERS = {*RECRUITERS, "committee"} - set(PENDING)
 
 
 def readers(status: int) -> dict[str, int]:
@@ -27,7 +28,8 @@ def ready_packet(world) -> dict:
     from scoring.models import Packet
 
     if not hasattr(world, "packet"):
-        world.packet = Packet.objects.create(
+        # Saving the file inserts the row: a ready packet never exists without one.
+        world.packet = Packet(
             application=world.application, status=Packet.Status.READY, pages=1, fingerprint="0" * 64
         )
         world.packet.file.save("packet.pdf", ContentFile(b"%PDF-1.7 access test"))

@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from interviews.services import add_stage, create_loop, plan_question, publish_loop
 from tests.conftest import PERSONAS
 
+from .personas import no_text, seat_personas
 from .registry import registry
 
 # Django's own admin guards itself (staff only) and is tested by Django.
@@ -44,6 +45,11 @@ def world(catalogue, request, settings, tmp_path):
     """The catalogue, a draft loop (one stage, one planned question) and a published loop."""
     # Files the URLs write or serve (packets) stay in the test's own directory.
     settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world(catalogue, request)
+
+
+def build_world(catalogue, request, fill_for=no_text) -> SimpleNamespace:
+    """The world every registry entry's kwargs name; `fill_for`: what personas write."""
     senior = catalogue.ladder.levels.get(key="senior")
     loop, published = (
         create_loop(
@@ -69,15 +75,16 @@ def world(catalogue, request, settings, tmp_path):
         stage=stage,
         planned=planned,
         published=published,
-        **candidate_world(published, request),
+        **candidate_world(published, request, fill_for),
     )
 
 
-def candidate_world(published, request) -> dict:
+def candidate_world(published, request, fill_for=no_text) -> dict:
     """A candidate on the published loop: `interviewer` assigned, `committee` reviewing.
 
-    `other_interviewer` and `other_committee` have nothing to do with it; a second
-    candidate nobody but recruiters may see is `stranger`.
+    The leak-prone personas sit on it too (personas.seat_personas). `other_interviewer`
+    and `other_committee` have nothing to do with it; a second candidate nobody but
+    recruiters may see is `stranger`.
     """
     from tests.factories import assign, make_application, make_candidate, make_interview
 
@@ -87,6 +94,7 @@ def candidate_world(published, request) -> dict:
     application = make_application(candidate, published, committee=[committee])
     interview = make_interview(application)
     assignment = assign(interview, interviewer)
+    persona_cards = seat_personas(request, application, interview, fill_for)
     stranger = make_candidate("Sam Stranger")
     return {
         "candidate": candidate,
@@ -94,6 +102,7 @@ def candidate_world(published, request) -> dict:
         "interview": interview,
         "assignment": assignment,
         "scorecard": assignment.scorecard,
+        "persona_cards": persona_cards,
         "stranger": stranger,
         "stranger_application": make_application(stranger, published),
     }
