@@ -337,6 +337,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "scoring.tasks.resend_unsent_packets_task",
         "schedule": 15.0,
     },
+    # Calibration and reliability snapshots whose refresh was asked for but never ran.
+    "resend-outdated-analytics": {
+        "task": "scoring.tasks.resend_outdated_analytics_task",
+        "schedule": 300.0,
+    },
     # Candidates past the retention period are erased once a day, at a quiet hour.
     "erase-expired-candidates": {
         "task": "candidates.tasks.erase_expired_candidates_task",
@@ -354,6 +359,9 @@ if not 0 < REMINDER_FIRST_HOURS < REMINDER_SECOND_HOURS:
         "REMINDER_FIRST_HOURS must be positive and below REMINDER_SECOND_HOURS "
         f"(got {REMINDER_FIRST_HOURS} and {REMINDER_SECOND_HOURS})"
     )
+# Calibration and reliability are computed in the background (scoring/snapshots.py): a
+# submission asks for a new snapshot this many seconds later, so a burst costs one.
+ANALYTICS_DEBOUNCE_SECONDS = env_int("ANALYTICS_DEBOUNCE_SECONDS", 30)
 # Debrief packets: paper size, and how long one render may take before the worker stops
 # it (soft limit: the packet fails with the reason; hard limit a little later: the
 # process is killed and the requeue takes the packet up again, a few attempts at most).

@@ -270,12 +270,18 @@ def pending_application_ids(viewer) -> QuerySet:
 def loop_scorecards(key: str, viewer) -> QuerySet[Scorecard]:
     """Observed seats' scorecards (shadows included) on every version of the loop.
 
-    Minus the applications the viewer still owes their own scorecard on. Interviews
-    cancelled or not attended are left out everywhere (`candidates.models.observed_seat`).
+    Minus the applications the viewer still owes their own scorecard on (a viewer of
+    None: everyone's, for the stored snapshot). Interviews cancelled or not attended are
+    left out everywhere (`candidates.models.observed_seat`).
     """
-    return Scorecard.objects.filter(
+    scorecards = Scorecard.objects.filter(
         observed_seat("assignment__"), assignment__interview__application__loop__key=key
-    ).exclude(assignment__interview__application_id__in=pending_application_ids(viewer))
+    )
+    if viewer is None:
+        return scorecards
+    return scorecards.exclude(
+        assignment__interview__application_id__in=pending_application_ids(viewer)
+    )
 
 
 def newest_loop(key: str) -> Loop | None:

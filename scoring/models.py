@@ -350,3 +350,33 @@ class Packet(models.Model):
 
     def audit_scope(self) -> str:
         return self.application.audit_scope()
+
+
+class AnalyticsSnapshot(models.Model):
+    """Calibration and reliability of one loop key, computed in the background.
+
+    A loop's whole history takes seconds to compute at company scale, so pages read
+    the last computation (`scoring.snapshots`) and say when it was made. Submitting or
+    amending a scorecard, or a change of an interview's state, asks for a new one
+    (`requested_at`); the task runs after a short debounce, so a burst of submissions
+    costs one computation.
+    """
+
+    loop_key = models.SlugField(max_length=80, unique=True)
+    calibration = models.JSONField(default=dict)
+    reliability = models.JSONField(default=dict)
+    # When the data it holds was read; None until the first computation finishes.
+    computed_at = models.DateTimeField(null=True, blank=True)
+    # The last time something changed that it should include.
+    requested_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"Analytics of {self.loop_key} ({self.computed_at or 'not computed'})"
+
+    @property
+    def is_current(self) -> bool:
+        """Computed, and nothing changed since the data was read."""
+        if self.computed_at is None:
+            return False
+        return self.requested_at is None or self.requested_at <= self.computed_at

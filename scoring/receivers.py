@@ -5,8 +5,10 @@ When a candidate is erased, the free text written about them goes with them.
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from candidates.models import Interview
 from candidates.signals import (
     assignment_created,
     assignment_removed,
@@ -30,6 +32,23 @@ def create_scorecard(sender, assignment, **kwargs) -> None:
 def packets_stale_on_scorecard(sender, scorecard, **kwargs) -> None:
     """A scorecard submitted or amended: the application's packets no longer say so."""
     mark_stale(scorecard.assignment.interview.application_id)
+
+
+@receiver(scorecard_changed, dispatch_uid="scoring-analytics-on-scorecard")
+def analytics_on_scorecard(sender, scorecard, **kwargs) -> None:
+    """Calibration and reliability count submitted scorecards: ask for a new snapshot."""
+    from .snapshots import request_refresh
+
+    request_refresh(scorecard.assignment.interview.application.loop.key)
+
+
+@receiver(post_save, sender=Interview, dispatch_uid="scoring-analytics-on-interview-state")
+def analytics_on_interview_state(sender, instance, update_fields=None, **kwargs) -> None:
+    """A no-show or a cancellation stops an interview's scorecards counting (and back)."""
+    if update_fields is not None and "state" in update_fields:
+        from .snapshots import request_refresh
+
+        request_refresh(instance.application.loop.key)
 
 
 @receiver(decision_recorded, dispatch_uid="scoring-packets-stale-on-decision")
@@ -122,4 +141,3 @@ def delete_packets(packets) -> None:
     if names:
         storage = Packet._meta.get_field("file").storage
         transaction.on_commit(lambda: [storage.delete(name) for name in names])
-

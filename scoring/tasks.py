@@ -54,3 +54,19 @@ def warm_up_weasyprint(**kwargs) -> None:
     from weasyprint import HTML
 
     HTML(string="<p>Loopwright</p>").write_pdf()
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def refresh_analytics_task(loop_key: str) -> str:
+    """Compute a loop's calibration and reliability snapshot unless it is current."""
+    from . import snapshots
+
+    return snapshots.refresh(loop_key)
+
+
+@shared_task
+def resend_outdated_analytics_task() -> int:
+    """Send a refresh for every outdated analytics snapshot (beat, every 5 minutes)."""
+    from . import snapshots
+
+    return snapshots.resend_outdated()

@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.permissions import require_recruiter
 from accounts.validators import SafeForm
 
+from .. import snapshots
 from ..calibration import (
     BAND,
     LEVEL,
@@ -227,12 +228,23 @@ def calibration(request: HttpRequest) -> HttpResponse:
     form = CalibrationForm(request.GET, choices=loop_choices())
     context: dict = {"form": form, "query": request.GET.urlencode()}
     if form.is_valid():
-        loop, scale, cards, ratings = calibration_for(form, request.user)
-        rows = interviewer_calibration(cards, ratings, scale=scale, now=timezone.now())
+        key = form.cleaned_data["loop"]
+        excluded = excluded_applications(key, request.user)
+        ranged = form.cleaned_data.get("date_from") or form.cleaned_data.get("date_to")
+        # The stored snapshot is everyone's whole history: a range, or applications
+        # this person must not see yet, are computed now for them (as is a loop that
+        # has no snapshot yet).
+        snapshot = None if ranged or excluded else snapshots.stored_snapshot(key)
+        if snapshot is None:
+            loop, scale, cards, ratings = calibration_for(form, request.user)
+            rows = interviewer_calibration(cards, ratings, scale=scale, now=timezone.now())
+            context |= {"loop": loop, "scorecards": len(cards), "live": True}
+        else:
+            rows, scorecards = snapshots.calibration_of(snapshot)
+            context |= {"loop": newest_loop(key), "scorecards": scorecards, "snapshot": snapshot}
         context |= {
-            "loop": loop,
             "rows": calibration_view_rows(rows),
-            "scorecards": len(cards),
+            "excluded": excluded,
             "query": _filters_query(form),
             "rule": label_rule(),
         }
@@ -342,15 +354,20 @@ def reliability_context(form: LoopForm, user, export: LoopForm | None = None) ->
     if form.is_valid():
         key = form.cleaned_data["loop"]
         loop = newest_loop(key)
-        domain = sorted(p.value for p in scale_points(loop)) if loop else None
-        results = reliability_by_competency(
-            reliability_rows(key, user), loop_competency_names(key), domain=domain
-        )
-        context |= {
-            "loop": loop,
-            "results": results,
-            "excluded": excluded_applications(key, user),
-        }
+        excluded = excluded_applications(key, user)
+        # Without the applications this person still owes a scorecard on, or with no
+        # snapshot yet: computed now.
+        snapshot = None if excluded else snapshots.stored_snapshot(key)
+        if snapshot is None:
+            domain = sorted(p.value for p in scale_points(loop)) if loop else None
+            results = reliability_by_competency(
+                reliability_rows(key, user), loop_competency_names(key), domain=domain
+            )
+            context["live"] = True
+        else:
+            results = snapshots.reliability_of(snapshot)
+            context["snapshot"] = snapshot
+        context |= {"loop": loop, "results": results, "excluded": excluded}
     return context
 
 
