@@ -100,6 +100,8 @@ class PipelineRow:
     # (cell, column's stage name); cell None: this version has no stage at that position.
     cells: list[tuple[Cell | None, str]]
     progress: ReviewProgress
+    # The viewer owes their own scorecard on it: its status (a decision moves it) hidden.
+    status_hidden: bool = False
 
 
 @dataclass
@@ -128,16 +130,24 @@ def load_pipeline(
     status: str = "",
     state: str = "",
     position: int | None = None,
+    viewer=None,
 ) -> Pipeline:
     """Every application on the loop's key, each stage's state; two queries.
 
     `stages`: `loop_stages([loop.key])`, loaded first so the filter form can offer them.
+    `viewer`: applications they owe their own scorecard on show no status, and no status
+    filter finds them (a decision moves the status, so either would tell it).
     """
     applications = Application.objects.filter(loop__key=loop.key)
+    pending = Scorecard.objects.pending_application_ids(viewer) if viewer is not None else None
     if status:
         applications = applications.filter(status=status)
+        if pending is not None:
+            applications = applications.exclude(pk__in=pending)
     facts = interview_facts(Interview.objects.filter(application__in=applications))
     applications = applications.select_related("candidate", "loop").order_by("-created_at", "-pk")
+    if pending is not None:
+        applications = applications.annotate(status_hidden=Q(pk__in=pending))
     columns = stage_columns(loop, stages)
     stages_of, interviews_of = _by_loop(stages), _by_application(facts)
     rows, states, total = [], [], 0
@@ -155,6 +165,7 @@ def load_pipeline(
                     application=application,
                     cells=[(at.get(p), name) for p, name in columns],
                     progress=review_progress(own.values()),
+                    status_hidden=bool(getattr(application, "status_hidden", False)),
                 )
             )
     return Pipeline(columns=columns, rows=rows, counts=tally(states), total=total)
@@ -235,17 +246,18 @@ def owed_scorecards(*, now: datetime, person=None, overdue_only: bool = False):
     """Draft scorecards of active assignments whose interview is over; one query.
 
     Ordered most late first, then soonest due. Shadows' scorecards are included
-    (they owe one too) and flagged by their assignment's role.
+    (they owe one too) and flagged by their assignment's role. One person's (`person`)
+    are everything still pending of theirs (`Scorecard.objects.pending_of`): a seat
+    they were replaced on after starting keeps its scorecard theirs to finish.
     """
     hours = due_hours()
     started_before = now - timedelta(hours=hours) if overdue_only else now
-    scorecards = Scorecard.objects.pending().filter(
-        observed_seat("assignment__"),
-        # Coarse in SQL (the deadline adds the stage's duration), exact below.
-        assignment__interview__starts_at__lte=started_before,
-    )
-    if person is not None:
-        scorecards = scorecards.filter(assignment__person=person)
+    if person is None:
+        scorecards = Scorecard.objects.pending().filter(observed_seat("assignment__"))
+    else:
+        scorecards = Scorecard.objects.pending_of(person)
+    # Coarse in SQL (the deadline adds the stage's duration), exact below.
+    scorecards = scorecards.filter(assignment__interview__starts_at__lte=started_before)
     owed = []
     for scorecard in scorecards.select_related(
         "assignment__person",

@@ -16,7 +16,7 @@ from accounts.audit import record
 from accounts.htmx import render_screen
 from accounts.permissions import is_recruiter, require_recruiter
 
-from .. import access, services
+from .. import access, privacy, services
 from ..forms import CANDIDATES_PER_PAGE, CandidateForm, CandidateSearchForm
 from ..models import Application, Candidate
 
@@ -24,12 +24,13 @@ from ..models import Application, Candidate
 def may_read_notes(user, candidate: Candidate) -> bool:
     """access.may_read_recruiter_notes, asking only about applications the user sits on.
 
-    A review of one's own can only be pending where one is assigned, so the other
-    applications need no question each: the check stays at a fixed number of queries.
+    A review of one's own can only be pending where one has a seat (a replaced seat with
+    a started scorecard included), so the other applications need no question each: the
+    check stays at a fixed number of queries.
     """
     if not is_recruiter(user):
         return False
-    assigned = candidate.applications.filter(pk__in=access.assigned_application_ids(user))
+    assigned = candidate.applications.filter(pk__in=access.seated_application_ids(user))
     return access.may_read_recruiter_notes(user, candidate, assigned)
 
 
@@ -48,11 +49,18 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(candidates, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    listed = [a for candidate in page.object_list for a in candidate.applications.all()]
     return render_screen(
         request,
         "candidates/candidate_list.html",
         "candidate-results",
-        {"form": form, "page": page, "query_string": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query_string": query.urlencode(),
+            # Independence: a status a decision set tells the decision.
+            "status_hidden": access.status_hidden_ids(request.user, listed),
+        },
     )
 
 
@@ -121,20 +129,28 @@ def _to(request: HttpRequest, obj) -> HttpResponse:
 @require_GET
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = access.get_candidate_for(request.user, pk)
-    applications = (
+    applications = list(
         access.visible_applications(request.user)
         .filter(candidate=candidate)
         .select_related("loop__role", "loop__level", "status_changed_by")
         .order_by("-created_at", "-pk")
     )
+    hidden = access.status_hidden_ids(request.user, applications)
     return render(
         request,
         "candidates/candidate_detail.html",
         {
             "candidate": candidate,
             "applications": applications,
-            "show_notes": may_read_notes(request.user, candidate),
+            # Independence: a status a decision set tells the decision.
+            "status_hidden": hidden,
+            # A recruiter sees all the candidate's applications: none of them pending for
+            # them is may_read_notes, without asking again.
+            "show_notes": is_recruiter(request.user) and not hidden,
             "can_manage": is_recruiter(request.user),
+            # Export and erasure refuse someone still owing a scorecard on the candidate.
+            "owes_review": is_recruiter(request.user)
+            and privacy.owes_own_review(request.user, candidate),
         },
     )
 

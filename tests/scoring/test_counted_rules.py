@@ -189,3 +189,23 @@ def test_counted_ratings_are_those_of_submitted_interviewer_seats(application, r
     )
     # Two competencies on each Technical scorecard, one on Values; the shadow's is out.
     assert ratings.count() == 5
+
+
+def test_a_replaced_author_finds_their_started_scorecard_on_home(
+    application, replaced_member, client
+):
+    own = Scorecard.objects.get(assignment__person=replaced_member)
+    client.force_login(replaced_member)
+    assert reverse("scoring:scorecard", args=[own.pk]) in client.get("/").content.decode()
+
+
+def test_no_export_or_erase_link_for_a_recruiter_who_owes_a_scorecard(
+    application, recruiter, client
+):
+    submitted_card(application, "Values", {"Systems design": 3}, person=recruiter, submit=False)
+    client.force_login(recruiter)
+    candidate = application.candidate
+    html = client.get(reverse("candidates:candidate_detail", args=[candidate.pk])).content
+    assert reverse("candidates:candidate_export", args=[candidate.pk]).encode() not in html
+    assert reverse("candidates:candidate_erase", args=[candidate.pk]).encode() not in html
+    assert b"open once your own scorecard" in html
