@@ -13,12 +13,19 @@ from django.db.models.functions import Cast, Concat
 from accounts.audit import record
 
 from .ladder_forms import DIMENSION_FIELDS, POINT_FIELDS
-from .models import Ladder, LadderDimension, Level, LevelExpectation, RatingScale, ScalePoint
+from .models import (
+    PARKED_VALUE_BASE,
+    Ladder,
+    LadderDimension,
+    Level,
+    LevelExpectation,
+    RatingScale,
+    ScalePoint,
+)
 from .versioning import new_version
 
 # Rows being rewritten are parked outside the real range first, so that swapping
 # two values or moving the bar never trips a unique constraint half-way.
-PARKED_VALUE_BASE = -1000
 PARKED_ORDER_BASE = 1_000_000
 
 

@@ -11,11 +11,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-
 # The smallest and largest point any rating scale may have. The database holds every
 # point, anchor, bar and score within them: a CHECK cannot see which scale a row is on,
 # so the exact scale is the writers' rule (scoring.services.clean_rating).
 POINT_MIN, POINT_MAX = -100, 100
+# Renumbering a scale's points moves them out of each other's way first, below this
+# (rubrics.ladder_services._save_points): the only values outside the range, and only
+# inside that one transaction.
+PARKED_VALUE_BASE = -1000
 
 
 def within_points(field: str) -> Q:
@@ -189,7 +192,10 @@ class ScalePoint(LockedChild):
             models.UniqueConstraint(
                 fields=["scale"], condition=Q(meets_bar=True), name="scalepoint_one_meets_bar"
             ),
-            models.CheckConstraint(condition=within_points("value"), name="scalepoint_in_range"),
+            models.CheckConstraint(
+                condition=within_points("value") | Q(value__lt=PARKED_VALUE_BASE),
+                name="scalepoint_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
