@@ -84,6 +84,29 @@ def assigned_application_ids(user):
     return Assignment.objects.active().filter(person=user).values("interview__application_id")
 
 
+def seated_application_ids(user):
+    """Applications the user has ever had a seat on, replaced seats included (a subquery).
+
+    Only there can their own review be pending: a replaced seat keeps a started scorecard.
+    """
+    return Assignment.objects.filter(person=user).values("interview__application_id")
+
+
+def status_hidden_ids(user, applications) -> set[int]:
+    """Of `applications`, those whose status `user` may not see yet.
+
+    A decision moves the status (Hire → offer, No hire → rejected), so the status tells
+    the decision: hidden while the user's own review is pending. Asked only about the
+    applications the user sits on, so a page's queries do not grow with the others.
+    """
+    seated = set(
+        seated_application_ids(user)
+        .filter(interview__application__in=[a.pk for a in applications])
+        .values_list("interview__application_id", flat=True)
+    )
+    return {a.pk for a in applications if a.pk in seated and awaiting_own_review(user, a)}
+
+
 def visible_candidates(user) -> QuerySet[Candidate]:
     if is_recruiter(user):
         return Candidate.objects.filter(erased_at__isnull=True)

@@ -64,6 +64,8 @@ def application_context(
         # Independence: links to what the others said only for those who may read it
         # (the committee view and packets check the same rules on the server).
         "owes_own_review": access.awaiting_own_review(user, application),
+        # A decision moves the status (Hire → offer, No hire → rejected): hidden with it.
+        "status_hidden": access.awaiting_own_review(user, application),
         "may_review": access.may_review(user, application),
         "may_decide": access.may_decide(user, application),
     }

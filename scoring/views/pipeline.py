@@ -72,6 +72,7 @@ def pipeline(request: HttpRequest, pk: int) -> HttpResponse:
         status=filters["status"] if filters else "",
         state=filters["state"] if filters else "",
         position=filters["stage"] if filters else None,
+        viewer=request.user,
     )
     page = Paginator(result.rows if filters else [], APPLICATIONS_PER_PAGE).get_page(
         request.GET.get("page")

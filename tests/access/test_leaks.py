@@ -90,6 +90,10 @@ MARKERS = {
         rf"|Strong (no|yes)[\s\S]{{0,160}}({SUBMITTED_AUTHORS})"
     ),
     "the decision": rf"{RATIONALE}|decision\.recorded",
+    # The status the decision set: its badge, its label, its change in the audit trail.
+    "the status the decision set": (
+        r"status-rejected|>\s*Rejected\s*</span>|·\s*Rejected\s*·|active → rejected"
+    ),
     "the recruiter notes": RECRUITER_NOTE,
     "the candidate's email": re.escape(EMAIL),
 }
@@ -104,6 +108,7 @@ MAY_SEE = {
     "submitted notes, evidence or summary": REVIEWERS,
     "a submitted recommendation": REVIEWERS,
     "the decision": REVIEWERS,
+    "the status the decision set": REVIEWERS,
     # Recruiters, unless they owe their own scorecard on the candidate.
     "the recruiter notes": set(RECRUITERS) - set(PENDING),
     # Contact data is the recruiters' (interviewers see name, role, level, CV, links).
@@ -139,7 +144,7 @@ def leak_world(catalogue, request, settings, tmp_path, recruiter, committee):
     world.draft_card = fill_scorecard(assign(world.interview, drafter).scorecard, **TEXT[DRAFTER])
     record_decision(
         world.application,
-        outcome="hold",  # leaves the status as it is: the pages stay as they were
+        outcome="no_hire",  # which moves the status to rejected: that tells it too
         level=world.application.loop.level,
         rationale=RATIONALE,
         by=committee,
