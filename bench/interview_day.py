@@ -304,7 +304,15 @@ class DayBrowser(Browser):
 
     extra: dict[str, str] = {}
 
-    def request(self, method, path, fields=None, *, htmx=False, headers=None):
+    def request(
+        self,
+        method: str,
+        path: str,
+        fields: dict | None = None,
+        *,
+        htmx: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes]:
         self.extra = headers or {}
         try:
             return super().request(method, path, fields, htmx=htmx)
