@@ -63,6 +63,7 @@ from bench.autosave_load import (  # noqa: E402
     HOST,
     REVISION_INPUT,
     Browser,
+    ServerClock,
     ensure_database,
     free_port,
     percentile,
@@ -545,10 +546,11 @@ def log_in_all(port: int, people: list[Person], password: str) -> list[DayBrowse
     return browsers  # type: ignore[return-value]
 
 
-def run_day(port: int, day: Day, password: str, args) -> tuple[Tally, list, list[PacketAsk], float]:
-    """Everyone logged in, then the day: returns the tally, interviewers, packets, seconds."""
+def run_day(
+    browsers: list[DayBrowser], day: Day, args
+) -> tuple[Tally, list[Interviewer], list[PacketAsk], float]:
+    """The day, everyone logged in: returns the tally, interviewers, packets and its seconds."""
     tally = Tally()
-    browsers = log_in_all(port, day.interviewers + day.recruiters + day.committee, password)
     n, r = len(day.interviewers), len(day.recruiters)
     interviewers = [
         Interviewer(person, browser, day.scale, seed=i)
@@ -684,6 +686,11 @@ def report(rows: dict, result: dict, args) -> None:
               f"median {percentile(ready, 0.5):.1f} s, max {max(ready):.1f} s")  # fmt: skip
     for problem in result["packet_problems"]:
         print(f"  packet problem: {problem}")
+    web, db = result["cpu"]["web"], result["cpu"]["db"]
+    print(
+        f"server CPU during the day (gunicorn workers + PostgreSQL backends, from /proc): "
+        f"{web:.1f} + {db:.1f} s = {(web + db) / result['seconds']:.2f} cores on average"
+    )
     autosave = [ms for e in AUTOSAVE_ENDPOINTS for ms in result["latencies"].get(e, [])]
     p99 = percentile(autosave, 0.99)
     verdict = "meets" if result["clean"] and p99 < P99_TARGET_MS else "misses"
@@ -737,9 +744,13 @@ def main() -> int:
         server = start_gunicorn(port, args.workers, log)
         worker = start_worker(args.worker_concurrency, log)
         try:
-            load_before = os.getloadavg()[0]
-            tally, interviewers, asks, seconds = run_day(port, day, password, args)
-            load_after = os.getloadavg()[0]
+            everyone = day.interviewers + day.recruiters + day.committee
+            browsers = log_in_all(port, everyone, password)
+            clock = ServerClock(server, database_url)
+            load_before, cpu_before = os.getloadavg()[0], clock.read()
+            tally, interviewers, asks, seconds = run_day(browsers, day, args)
+            load_after, cpu = os.getloadavg()[0], clock.spent(cpu_before, clock.read())
+            clock.conn.close()
             if worker.poll() is not None:
                 tally.error("worker", f"the Celery worker exited with {worker.returncode}")
         finally:
@@ -759,7 +770,7 @@ def main() -> int:
     conflicts = sum(row["conflicts"] for row in rows.values())
     clean = not (errors or conflicts or lost or packet_problems) and bool(asks)
     result = {
-        "seconds": seconds, "load": (load_before, load_after), "asks": asks,
+        "seconds": seconds, "load": (load_before, load_after), "asks": asks, "cpu": cpu,
         "packet_problems": packet_problems, "latencies": tally.latencies, "acked": acked,
         "lost": lost, "errors": errors, "conflicts": conflicts, "clean": clean,
     }  # fmt: skip
@@ -772,6 +783,7 @@ def main() -> int:
             "packets_ready": sum(1 for a in asks if a.outcome == "Ready"),
             "packet_problems": packet_problems,
             "load": result["load"],
+            "server_cpu_seconds": result["cpu"],
         }
         args.json.write_text(json.dumps(figures, indent=2))
     shutil.rmtree(scratch, ignore_errors=True)
