@@ -1,9 +1,10 @@
 """Access registry: candidates and applications.
 
-Recruiters and admins manage every candidate. The assigned `interviewer` and the
-reviewing `committee` member see `world.candidate` and `world.application` (never
-change them: 403); everyone else gets 404 for them, and 403 for the recruiters'
-own pages (list, create).
+Recruiters and admins manage every candidate (`registry.RECRUITERS`, those who also
+interview included). Everyone else on the application's interview or committee
+(`registry.ON_THE_APPLICATION`) sees `world.candidate` and `world.application` (never
+changes them: 403); everyone else gets 404 for them, and 403 for the recruiters' own
+pages (list, create).
 """
 
 from django.core.files.base import ContentFile

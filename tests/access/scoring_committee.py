@@ -1,7 +1,9 @@
 """Access registry: the committee view, decisions, calibration, reliability, the export.
 
-The world's `interviewer` still owes their own scorecard on the application
-(independence: 403 — they may see the application, not the others' views of it);
+Whoever still owes their own scorecard on the application (`registry.PENDING`:
+the interviewer, the shadow, the recruiter and the committee member who interview, the
+replaced committee member) gets 403 — they may see the application, not the others'
+views of it;
 people with nothing to do with it get 404. An empty decision is bad input (422).
 Calibration, reliability and the export are the recruiters' (403 for everyone else);
 the export names its loop explicitly.
