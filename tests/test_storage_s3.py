@@ -74,8 +74,11 @@ def test_a_cv_goes_to_the_bucket_downloads_and_is_erased_with_its_candidate(
 
 def test_a_packet_is_stored_in_the_bucket_and_downloads_from_it(bucket, client, recruiter):
     application = make_application(committee=[], by=recruiter)
-    packet = Packet.objects.create(application=application, status="ready", pages=1)
-    packet.file.save("packet.pdf", ContentFile(b"%PDF-1.7 packet"))
+    # Rendering first, then ready with its file: a ready packet always has one (constraint).
+    packet = Packet.objects.create(application=application, status="rendering", pages=1)
+    packet.file.save("packet.pdf", ContentFile(b"%PDF-1.7 packet"), save=False)
+    packet.status = "ready"
+    packet.save()
     assert keys(bucket) == [packet.file.name]
     client.force_login(recruiter)
 

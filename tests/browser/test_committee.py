@@ -86,7 +86,7 @@ def test_a_committee_member_sees_the_split_first_and_records_a_hire_at_another_l
 
     first = page.locator("#look-first")
     expect(first.get_by_role("link", name="Ownership")).to_be_visible()
-    expect(first.get_by_text("Disagreement")).to_be_visible()
+    expect(first.get_by_text("Disagreement", exact=True)).to_be_visible()
     detail = page.locator("#who-said-what")
     competencies = detail.locator("article h3")
     expect(competencies.first).to_have_text("Ownership")  # the split comes first
