@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
         from . import throttling
 
         # After axes' own receivers (axes is installed first), so its counts are known.
-        user_login_failed.connect(throttling.record_login_failed,
-                                  dispatch_uid="accounts.login_failed")
-        user_locked_out.connect(throttling.record_locked_out,
-                                dispatch_uid="accounts.locked_out")
+        user_login_failed.connect(
+            throttling.record_login_failed, dispatch_uid="accounts.login_failed"
+        )
+        user_locked_out.connect(throttling.record_locked_out, dispatch_uid="accounts.locked_out")

@@ -60,11 +60,16 @@ class PeopleFilterForm(SafeForm):
 
     ACTIVE_CHOICES = [("", "Everyone"), ("active", "Active"), ("inactive", "Deactivated")]
 
-    q = forms.CharField(label="Search", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search"}),
-                        help_text="Name, username or email.")
-    group = forms.ModelChoiceField(queryset=None, required=False, label="Role",
-                                   empty_label="Any role", to_field_name="name")
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text="Name, username or email.",
+    )
+    group = forms.ModelChoiceField(
+        queryset=None, required=False, label="Role", empty_label="Any role", to_field_name="name"
+    )
     status = forms.ChoiceField(label="Status", choices=ACTIVE_CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -88,11 +93,16 @@ class PeopleFilterForm(SafeForm):
 class PersonForm(SafeModelForm):
     """What a recruiter may change about a person: names, groups, time zone."""
 
-    groups = GroupChoiceField(queryset=None, required=False, label="Roles",
-                              widget=forms.CheckboxSelectMultiple,
-                              help_text="A person may hold several roles.")
-    time_zone = forms.ChoiceField(choices=time_zone_choices,
-                                  help_text="Interview times are shown in this time zone.")
+    groups = GroupChoiceField(
+        queryset=None,
+        required=False,
+        label="Roles",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A person may hold several roles.",
+    )
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices, help_text="Interview times are shown in this time zone."
+    )
 
     class Meta:
         model = User
@@ -135,14 +145,19 @@ class AuditFilterForm(SafeForm):
     """The audit trail's filters; dates are days in the viewer's time zone."""
 
     verb = forms.ChoiceField(required=False, label="Action")
-    actor = forms.ModelChoiceField(queryset=None, required=False, label="Who",
-                                   empty_label="Anyone")
-    target = forms.CharField(required=False, max_length=100, label="Target contains",
-                             widget=forms.TextInput(attrs={"type": "search"}))
-    since = forms.DateField(required=False, label="From",
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To",
-                            widget=forms.DateInput(attrs={"type": "date"}))
+    actor = forms.ModelChoiceField(queryset=None, required=False, label="Who", empty_label="Anyone")
+    target = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Target contains",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, entries=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,8 +166,7 @@ class AuditFilterForm(SafeForm):
         self.fields["verb"].choices = [("", "Any action")] + [
             (verb, verb) for verb in entries.verbs()
         ]
-        self.fields["actor"].queryset = User.objects.order_by("first_name", "last_name",
-                                                               "username")
+        self.fields["actor"].queryset = User.objects.order_by("first_name", "last_name", "username")
 
     def clean(self):
         data = super().clean()

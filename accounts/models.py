@@ -20,8 +20,10 @@ class UserQuerySet(models.QuerySet):
         query = models.Q()
         for word in text.split():
             query &= (
-                models.Q(first_name__icontains=word) | models.Q(last_name__icontains=word)
-                | models.Q(username__icontains=word) | models.Q(email__icontains=word)
+                models.Q(first_name__icontains=word)
+                | models.Q(last_name__icontains=word)
+                | models.Q(username__icontains=word)
+                | models.Q(email__icontains=word)
             )
         return self.filter(query)
 
@@ -37,7 +39,9 @@ class User(AbstractUser):
     """A person: recruiter, interviewer, committee member or admin (several at once)."""
 
     time_zone = models.CharField(
-        max_length=64, default="UTC", validators=[validate_time_zone],
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
         help_text="Interview times are shown in this time zone.",
     )
 
@@ -57,8 +61,11 @@ class User(AbstractUser):
         if not hasattr(self, "_group_names"):
             # Use a prefetch (the people list) when there is one, else one query.
             cached = getattr(self, "_prefetched_objects_cache", {}).get("groups")
-            names = [g.name for g in cached] if cached is not None else \
-                self.groups.values_list("name", flat=True)
+            names = (
+                [g.name for g in cached]
+                if cached is not None
+                else self.groups.values_list("name", flat=True)
+            )
             self._group_names = frozenset(names)
         return self._group_names
 
@@ -74,7 +81,8 @@ class AuditEntryQuerySet(models.QuerySet):
         """Entries whose target's name, kind or id contains the text."""
         text = text.strip()
         return self.filter(
-            models.Q(target_repr__icontains=text) | models.Q(target_type__icontains=text)
+            models.Q(target_repr__icontains=text)
+            | models.Q(target_type__icontains=text)
             | models.Q(target_id=text)
         )
 
@@ -90,7 +98,10 @@ class AuditEntry(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_name = models.CharField(max_length=200, blank=True)

@@ -57,14 +57,27 @@ def send_invitation(person: User, *, by: User, site_root: str) -> None:
 
 
 @transaction.atomic
-def invite_person(*, by: User, email: str, first_name: str, last_name: str = "",
-                  username: str = "", groups=(), time_zone: str = "UTC",
-                  site_root: str) -> User:
+def invite_person(
+    *,
+    by: User,
+    email: str,
+    first_name: str,
+    last_name: str = "",
+    username: str = "",
+    groups=(),
+    time_zone: str = "UTC",
+    site_root: str,
+) -> User:
     """Create a person without a password and email them a link to choose one."""
     if User.objects.with_email(email).exists():
         raise ValidationError({"email": "Someone already uses this email address."})
-    person = User(username=username or username_from_email(email), email=email.strip(),
-                  first_name=first_name, last_name=last_name, time_zone=time_zone)
+    person = User(
+        username=username or username_from_email(email),
+        email=email.strip(),
+        first_name=first_name,
+        last_name=last_name,
+        time_zone=time_zone,
+    )
     person.set_unusable_password()
     person.full_clean()
     person.save()
@@ -77,22 +90,33 @@ def invite_person(*, by: User, email: str, first_name: str, last_name: str = "",
 
 
 @transaction.atomic
-def update_person(person: User, *, by: User, first_name: str, last_name: str,
-                  groups, time_zone: str) -> User:
+def update_person(
+    person: User, *, by: User, first_name: str, last_name: str, groups, time_zone: str
+) -> User:
     """Change a person's names, time zone and groups; the groups change is audited apart."""
     check_may_change(person, by=by)
     # A bound ModelForm may already have written the new values onto this instance.
     person.refresh_from_db(fields=["first_name", "last_name", "time_zone"])
     before_groups = sorted(person.group_names())
     after_groups = sorted(g.name for g in groups)
-    if (person.pk == by.pk and not by.is_superuser
-            and permissions.RECRUITER in before_groups
-            and permissions.RECRUITER not in after_groups):
-        raise ValidationError({"groups": "You cannot remove your own recruiter role: "
-                                         "ask another recruiter or an admin."})
+    if (
+        person.pk == by.pk
+        and not by.is_superuser
+        and permissions.RECRUITER in before_groups
+        and permissions.RECRUITER not in after_groups
+    ):
+        raise ValidationError(
+            {
+                "groups": "You cannot remove your own recruiter role: "
+                "ask another recruiter or an admin."
+            }
+        )
     changes = {}
-    for field, value in (("first_name", first_name), ("last_name", last_name),
-                         ("time_zone", time_zone)):
+    for field, value in (
+        ("first_name", first_name),
+        ("last_name", last_name),
+        ("time_zone", time_zone),
+    ):
         if getattr(person, field) != value:
             changes[field] = {"before": getattr(person, field), "after": value}
             setattr(person, field, value)

@@ -46,8 +46,13 @@ def record_login_failed(sender, credentials: dict, request=None, **kwargs) -> No
     if request is None or not _is_counted_failure(request):
         return
     username = credentials.get("username")
-    record(None, "login.failed", _person(username), username=username or "",
-           ip_address=getattr(request, "axes_ip_address", ""))
+    record(
+        None,
+        "login.failed",
+        _person(username),
+        username=username or "",
+        ip_address=getattr(request, "axes_ip_address", ""),
+    )
 
 
 def record_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
@@ -56,5 +61,11 @@ def record_locked_out(sender, request=None, username=None, ip_address=None, **kw
     failures = getattr(request, "axes_failures_since_start", None)
     if request is None or failures != get_failure_limit(request, None):
         return
-    record(None, "login.locked_out", _person(username), username=username or "",
-           ip_address=ip_address or "", failures=failures)
+    record(
+        None,
+        "login.locked_out",
+        _person(username),
+        username=username or "",
+        ip_address=ip_address or "",
+        failures=failures,
+    )

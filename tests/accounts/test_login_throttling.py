@@ -21,8 +21,7 @@ def alice(db):
 
 
 def sign_in(client, username: str, password: str, address: str = "10.0.0.1"):
-    return client.post(LOGIN, {"username": username, "password": password},
-                       REMOTE_ADDR=address)
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def fail(client, username: str, times: int, address: str = "10.0.0.1") -> None:

@@ -33,6 +33,7 @@ def signed_in(client, recruiter):
 
 # The list ---------------------------------------------------------------------------------
 
+
 def test_people_list_shows_people_with_their_roles(signed_in):
     make_user("ana", groups=("interviewer", "committee"), first_name="Ana", last_name="Lima")
     response = signed_in.get(PEOPLE)
@@ -45,8 +46,11 @@ def test_people_list_shows_people_with_their_roles(signed_in):
 def test_people_list_searches_name_username_and_email(signed_in):
     make_user("ana", first_name="Ana", last_name="Lima")
     make_user("bo", first_name="Bo", email="bo@elsewhere.test")
-    for query, shown, hidden in [("lima", "Ana", "Bo"), ("elsewhere", "Bo", "Ana Lima"),
-                                 ("ana", "Ana Lima", "elsewhere")]:
+    for query, shown, hidden in [
+        ("lima", "Ana", "Bo"),
+        ("elsewhere", "Bo", "Ana Lima"),
+        ("ana", "Ana Lima", "elsewhere"),
+    ]:
         html = signed_in.get(PEOPLE, {"q": query}).text
         assert shown in html and hidden not in html, query
 
@@ -115,15 +119,22 @@ def test_expired_session_on_htmx_redirects_the_whole_page(client):
 
 # Invite -----------------------------------------------------------------------------------
 
+
 def invite_data(**overrides) -> dict:
-    data = {"email": "new.person@example.com", "first_name": "New", "last_name": "Person",
-            "username": "", "groups": [g.pk for g in groups("interviewer")],
-            "time_zone": "Europe/Berlin"}
+    data = {
+        "email": "new.person@example.com",
+        "first_name": "New",
+        "last_name": "Person",
+        "username": "",
+        "groups": [g.pk for g in groups("interviewer")],
+        "time_zone": "Europe/Berlin",
+    }
     return {**data, **overrides}
 
 
 def test_invite_creates_a_person_without_password_and_emails_a_working_link(
-        signed_in, recruiter, client, django_capture_on_commit_callbacks):
+    signed_in, recruiter, client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(INVITE, invite_data())
     assert response.status_code == 302
@@ -142,8 +153,10 @@ def test_invite_creates_a_person_without_password_and_emails_a_working_link(
     client.logout()
     set_password_page = client.get(link, follow=True)
     assert "Choose your password" in set_password_page.text
-    done = client.post(set_password_page.redirect_chain[-1][0], {
-        "new_password1": "a-long-fresh-password", "new_password2": "a-long-fresh-password"})
+    done = client.post(
+        set_password_page.redirect_chain[-1][0],
+        {"new_password1": "a-long-fresh-password", "new_password2": "a-long-fresh-password"},
+    )
     assert done.status_code == 302
     person.refresh_from_db()
     assert person.check_password("a-long-fresh-password")
@@ -196,17 +209,28 @@ def test_invite_refuses_outsiders_and_wrong_methods(client, committee, signed_in
 
 # Edit -------------------------------------------------------------------------------------
 
+
 def edit_data(person, **overrides) -> dict:
-    data = {"first_name": person.first_name, "last_name": person.last_name,
-            "groups": [g.pk for g in person.groups.all()], "time_zone": person.time_zone}
+    data = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "groups": [g.pk for g in person.groups.all()],
+        "time_zone": person.time_zone,
+    }
     return {**data, **overrides}
 
 
 def test_edit_changes_groups_names_and_time_zone_with_audit(signed_in, recruiter):
     ivy = make_user("ivy", groups=("interviewer",), first_name="Ivy")
-    response = signed_in.post(edit_url(ivy), edit_data(
-        ivy, first_name="Ivie", time_zone="Asia/Tokyo",
-        groups=[g.pk for g in groups("interviewer", "committee")]))
+    response = signed_in.post(
+        edit_url(ivy),
+        edit_data(
+            ivy,
+            first_name="Ivie",
+            time_zone="Asia/Tokyo",
+            groups=[g.pk for g in groups("interviewer", "committee")],
+        ),
+    )
     assert response.status_code == 302
     ivy.refresh_from_db()
     assert (ivy.first_name, ivy.time_zone) == ("Ivie", "Asia/Tokyo")
@@ -225,8 +249,10 @@ def test_edit_without_changes_records_nothing(signed_in):
 
 
 def test_recruiter_cannot_remove_their_own_recruiter_role(signed_in, recruiter):
-    response = signed_in.post(edit_url(recruiter), edit_data(
-        recruiter, groups=[g.pk for g in groups("interviewer")], first_name="Renamed"))
+    response = signed_in.post(
+        edit_url(recruiter),
+        edit_data(recruiter, groups=[g.pk for g in groups("interviewer")], first_name="Renamed"),
+    )
     assert response.status_code == 200
     assert "You cannot remove your own recruiter role" in field_errors(response, "groups")[0]
     recruiter.refresh_from_db()
@@ -274,6 +300,7 @@ def test_edit_refuses_outsiders_wrong_methods_and_unknown_people(client, nobody,
 
 
 # Deactivate and reactivate ----------------------------------------------------------------
+
 
 def deactivate_url(person) -> str:
     return reverse("accounts:person_deactivate", args=[person.pk])
@@ -326,7 +353,8 @@ def test_deactivate_by_htmx_swaps_the_status_panel(signed_in, recruiter):
 
 
 def test_deactivate_refuses_outsiders_gets_and_admins_for_recruiters(
-        client, interviewer, signed_in, admin):
+    client, interviewer, signed_in, admin
+):
     ivy = make_user("ivy", groups=("interviewer",))
     assert signed_in.get(deactivate_url(ivy)).status_code == 405
     assert signed_in.get(reactivate_url(ivy)).status_code == 405

@@ -11,15 +11,20 @@ PROFILE = reverse("accounts:profile")
 
 
 def profile_data(user, **overrides) -> dict:
-    data = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email,
-            "time_zone": user.time_zone}
+    data = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "time_zone": user.time_zone,
+    }
     return {**data, **overrides}
 
 
 def test_chosen_time_zone_changes_how_times_are_shown(client, recruiter):
     entry = record(recruiter, "person.invited", recruiter)
     AuditEntry.objects.filter(pk=entry.pk).update(
-        created_at=datetime(2026, 7, 1, 12, 0, tzinfo=UTC))
+        created_at=datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    )
     client.force_login(recruiter)
     assert "1 Jul 2026, 12:00:00" in client.get(reverse("accounts:audit")).text
 

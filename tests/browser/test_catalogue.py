@@ -51,8 +51,9 @@ def test_demo_recruiter_filters_the_bank_and_opens_a_question(page: Page, site: 
     expect(page.get_by_role("heading", name="SLOs and error budgets")).to_be_visible()
     expect(page.get_by_text("Agrees an error-budget policy with product")).to_be_visible()
     expect(page.get_by_role("heading", name="Must cover")).to_be_visible()
-    page.screenshot(path=str(Path(settings.BASE_DIR) / "test-results" / "question-page.png"),
-                    full_page=True)
+    page.screenshot(
+        path=str(Path(settings.BASE_DIR) / "test-results" / "question-page.png"), full_page=True
+    )
 
 
 def test_recruiter_edits_signals_and_checklist_and_sees_them(page: Page, site: str, demo):
@@ -70,7 +71,8 @@ def test_recruiter_edits_signals_and_checklist_and_sees_them(page: Page, site: s
     expect(page.locator(".signals-great")).to_contain_text("Ties each SLO to a named user journey")
     checklist = page.get_by_role("heading", name="Must cover").locator("..")
     expect(checklist.get_by_role("listitem")).to_have_text(
-        ["Business-facing SLIs", "Error budget policy agreed"])
+        ["Business-facing SLIs", "Error budget policy agreed"]
+    )
 
 
 def test_bad_edit_shows_the_message_at_the_field_and_keeps_the_typing(page: Page, site: str, demo):

@@ -125,17 +125,22 @@ def test_export_all_writes_one_file_per_bank(catalogue, tmp_path):
     out, _ = run("export_bank", "--all", "--dir", str(tmp_path / "out"))
 
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "core.yaml", "devops-senior-staff.yaml"]
+        "core.yaml",
+        "devops-senior-staff.yaml",
+    ]
     assert out == f"Wrote 2 bank file(s) to {tmp_path / 'out'}.\n"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("args", "message"), [
-    (["nope"], 'No bank "nope". Installed banks: core.'),
-    ([], "Give the KEY of a bank, or --all --dir DIR."),
-    (["--all"], "--all needs --dir DIR to write one file per bank."),
-    (["core", "--all", "--dir", "x"], "Give either a bank KEY or --all, not both."),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope"], 'No bank "nope". Installed banks: core.'),
+        ([], "Give the KEY of a bank, or --all --dir DIR."),
+        (["--all"], "--all needs --dir DIR to write one file per bank."),
+        (["core", "--all", "--dir", "x"], "Give either a bank KEY or --all, not both."),
+    ],
+)
 def test_export_refuses_unclear_requests(catalogue, args, message):
     with pytest.raises(CommandError, match=message):
         run("export_bank", *args)

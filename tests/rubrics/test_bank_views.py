@@ -107,8 +107,9 @@ def test_htmx_import_swaps_the_import_region_and_refreshes_the_table(as_recruite
     page = response.content.decode()
     assert page.lstrip().startswith('<section id="bank-import"')
     assert "<html" not in page
-    assert 'id="bank-table" class="card" aria-labelledby="bank-table-head" hx-swap-oob="true"' \
-        in page
+    assert (
+        'id="bank-table" class="card" aria-labelledby="bank-table-head" hx-swap-oob="true"' in page
+    )
     assert "DevOps engineer, Senior to Staff" in page
 
 
@@ -138,8 +139,7 @@ def test_bad_file_lists_every_problem_at_the_field_and_imports_nothing(as_recrui
         'questions[0].kind (line 14, column 11): "technial" is not a kind of question '
         "(behavioural | situational | technical)",
         "questions[0].minutes (line 15, column 14): 500 is out of range (1–180)",
-        "questions[0].competencies.primary (line 17, column 16): "
-        'unknown competency "reliabilty"',
+        'questions[0].competencies.primary (line 17, column 16): unknown competency "reliabilty"',
     ]
     page = response.content.decode()
     assert "Nothing was imported." in page
@@ -160,7 +160,8 @@ def test_file_that_is_not_utf8_is_refused_at_the_field(as_recruiter):
     response = as_recruiter.post(IMPORT, {"file": upload(content="café".encode("latin-1"))})
 
     assert response.context["form"].errors["file"] == [
-        "This file is not UTF-8 text. A bank file is YAML saved as UTF-8."]
+        "This file is not UTF-8 text. A bank file is YAML saved as UTF-8."
+    ]
 
 
 @pytest.mark.django_db

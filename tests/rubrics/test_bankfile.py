@@ -16,10 +16,25 @@ from tests.factories import make_bank, make_question, make_user
 
 BANKS = Path(__file__).parent / "banks"
 DEVOPS = "devops-senior-staff"
-ALL_MODELS = [m.Bank, m.RatingScale, m.ScalePoint, m.Competency, m.CompetencyAnchor, m.Tag,
-              m.Ladder, m.LadderDimension, m.Level, m.LevelExpectation, m.Role, m.Question,
-              m.QuestionAnchor, m.Question.secondary_competencies.through,
-              m.Question.levels.through, m.Question.tags.through, AuditEntry]
+ALL_MODELS = [
+    m.Bank,
+    m.RatingScale,
+    m.ScalePoint,
+    m.Competency,
+    m.CompetencyAnchor,
+    m.Tag,
+    m.Ladder,
+    m.LadderDimension,
+    m.Level,
+    m.LevelExpectation,
+    m.Role,
+    m.Question,
+    m.QuestionAnchor,
+    m.Question.secondary_competencies.through,
+    m.Question.levels.through,
+    m.Question.tags.through,
+    AuditEntry,
+]
 TIMESTAMPED = [m.Bank, m.RatingScale, m.Competency, m.Question]
 
 
@@ -37,8 +52,10 @@ def edited(change) -> str:
 def snapshot() -> dict:
     """Row counts of every catalogue table, and every row's updated_at."""
     counts = {model.__name__: model.objects.count() for model in ALL_MODELS}
-    stamps = {model.__name__: sorted(model.objects.values_list("pk", "updated_at"))
-              for model in TIMESTAMPED}
+    stamps = {
+        model.__name__: sorted(model.objects.values_list("pk", "updated_at"))
+        for model in TIMESTAMPED
+    }
     return {"counts": counts, "stamps": stamps}
 
 
@@ -71,9 +88,13 @@ def test_import_creates_every_kind_of_item_as_version_one():
     assert [c.key for c in question.secondary_competencies.all()] == ["security"]
     assert sorted(lv.ref for lv in question.levels.all()) == ["devops/senior", "devops/staff"]
     assert {t.key: t.name for t in question.tags.all()} == {
-        "incident-response": "Incident response", "kubernetes": "Kubernetes"}
+        "incident-response": "Incident response",
+        "kubernetes": "Kubernetes",
+    }
     assert {a.value: a.text for a in question.anchors.all()} == {
-        5: "Tested failover regularly and measured recovery.", 1: "Never tested it."}
+        5: "Tested failover regularly and measured recovery.",
+        1: "Never tested it.",
+    }
     assert m.Question.objects.get(key="devops-1b").derived_from == question
     scale = m.RatingScale.objects.get(key="five-point")
     assert scale.meets_point().value == 3
@@ -124,8 +145,11 @@ def test_identical_reimport_writes_nothing_at_all():
 
     assert not report.changed
     assert report.totals() == {"created": 0, "updated": 0, "new_version": 0, "unchanged": 10}
-    writes = [q["sql"] for q in queries
-              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    writes = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
     assert writes == []
     assert snapshot() == before
 
@@ -136,12 +160,35 @@ def test_export_writes_every_field_in_the_documented_order():
 
     document = yaml.safe_load(export_bank(devops_bank()))
 
-    assert list(document) == ["format", "bank", "scales", "competencies", "tags", "ladders",
-                              "roles", "questions"]
+    assert list(document) == [
+        "format",
+        "bank",
+        "scales",
+        "competencies",
+        "tags",
+        "ladders",
+        "roles",
+        "questions",
+    ]
     assert list(document["questions"][1]) == [
-        "key", "title", "prompt", "follow_ups", "goal", "kind", "minutes", "competencies",
-        "levels", "tags", "great_signals", "negative_signals", "checklist", "technologies",
-        "interviewer_notes", "anchors", "derived_from"]
+        "key",
+        "title",
+        "prompt",
+        "follow_ups",
+        "goal",
+        "kind",
+        "minutes",
+        "competencies",
+        "levels",
+        "tags",
+        "great_signals",
+        "negative_signals",
+        "checklist",
+        "technologies",
+        "interviewer_notes",
+        "anchors",
+        "derived_from",
+    ]
     assert document["questions"][1]["minutes"] == 10  # the default, written out
     assert [p["value"] for p in document["scales"][0]["points"]] == [5, 4, 3, 2, 1]
     assert list(document["competencies"][0]["anchors"]) == [5, 3, 1]
@@ -153,8 +200,10 @@ def test_export_writes_multi_line_text_in_block_style():
 
     text = export_bank(devops_bank())
 
-    assert ("    prompt: |\n      Walk me through a failover you designed.\n"
-            "      What broke the first time you tested it?\n") in text
+    assert (
+        "    prompt: |\n      Walk me through a failover you designed.\n"
+        "      What broke the first time you tested it?\n"
+    ) in text
 
 
 @pytest.mark.django_db
@@ -180,8 +229,12 @@ def test_references_resolve_to_items_another_bank_installed():
     assert question.primary_competency.key == "security"
     assert question.derived_from.key == "devops-1a"
     assert m.Tag.objects.get(key="finops").name == "Finops"
-    assert "security" not in [c["key"] for c in yaml.safe_load(
-        export_bank(m.Bank.objects.get(key="devops-extension")))["competencies"]]
+    assert "security" not in [
+        c["key"]
+        for c in yaml.safe_load(export_bank(m.Bank.objects.get(key="devops-extension")))[
+            "competencies"
+        ]
+    ]
 
 
 # --- Broken files ------------------------------------------------------------
@@ -189,6 +242,7 @@ def test_references_resolve_to_items_another_bank_installed():
 
 def _set(path: str, value):
     """A change that sets document[path] (dotted, with [i] indexes) to value."""
+
     def change(document):
         *parents, last = re.findall(r"[^.\[\]]+", path)
         target = document
@@ -198,69 +252,111 @@ def _set(path: str, value):
             del target[int(last) if last.isdigit() else last]
         else:
             target[int(last) if last.isdigit() else last] = value
+
     return change
 
 
 _DELETE = object()
 
 BROKEN = {
-    "bad YAML": (lambda: bank_text().replace("kind: technical", "kind: [technical"),
-                 r"line \d+, column \d+: not valid YAML: .+"),
-    "wrong format": (lambda: edited(_set("format", 2)),
-                     r"format: unsupported format 2; supported: 1"),
-    "missing required": (lambda: edited(_set("questions[0].goal", _DELETE)),
-                         r"questions\[0\]\.goal: required"),
-    "unknown competency": (lambda: edited(_set("questions[0].competencies.primary",
-                                               "reliabilty")),
-                           r'questions\[0\]\.competencies\.primary: unknown competency '
-                           r'"reliabilty"'),
-    "duplicate point value": (lambda: edited(_set("scales[0].points[2].value", 1)),
-                              r"scales\[0\]\.points\[2\]\.value: duplicate value 1"),
-    "duplicate key": (lambda: edited(_set("questions[1].key", "devops-1a")),
-                      r'questions\[1\]\.key: duplicate key "devops-1a" \(also questions\[0\]\)'),
-    "primary in secondary": (lambda: edited(_set("questions[0].competencies.secondary",
-                                                 ["reliability-sre"])),
-                             r'questions\[0\]\.competencies\.secondary\[0\]: "reliability-sre" '
-                             r"is already the primary competency"),
-    "unknown level": (lambda: edited(_set("questions[0].levels", ["devops/senoir"])),
-                      r'questions\[0\]\.levels\[0\]: unknown level "devops/senoir"'),
-    "level without ladder": (lambda: edited(_set("questions[0].levels", ["senior"])),
-                             r'questions\[0\]\.levels\[0\]: a level is written "ladder/level", '
-                             r'got "senior"'),
-    "bad kind": (lambda: edited(_set("questions[0].kind", "technial")),
-                 r'questions\[0\]\.kind: "technial" is not a kind of question '
-                 r"\(behavioural \| situational \| technical\)"),
-    "minutes out of range": (lambda: edited(_set("questions[1].minutes", 181)),
-                             r"questions\[1\]\.minutes: 181 is out of range \(1–180\)"),
-    "two points meet the bar": (lambda: edited(_set("scales[0].points[0].meets_bar", True)),
-                                r"scales\[0\]\.points\[2\]\.meets_bar: only one point per scale "
-                                r"may meet the bar"),
-    "anchor score not a number": (lambda: edited(_set("competencies[1].anchors.high", "Good")),
-                                  r"competencies\[1\]\.anchors\.high: the score must be a "
-                                  r"whole number"),
-    "anchor on no point": (lambda: edited(_set("competencies[1].anchors.7", "Off the scale")),
-                           r"competencies\[1\]\.anchors\.7: no such point on any scale of this "
-                           r"bank \(1–5\)"),
-    "unknown dimension": (lambda: edited(_set("ladders[0].levels[1].expectations.scop", "x")),
-                          r'ladders\[0\]\.levels\[1\]\.expectations\.scop: unknown dimension '
-                          r'"scop" in ladder "devops"'),
-    "unknown ladder": (lambda: edited(_set("roles[0].ladder", "devps")),
-                       r'roles\[0\]\.ladder: unknown ladder "devps"'),
-    "unknown derived_from": (lambda: edited(_set("questions[1].derived_from", "devops-9z")),
-                             r'questions\[1\]\.derived_from: unknown question "devops-9z"'),
-    "bad key": (lambda: edited(_set("tags[0].key", "Kube_Netes")),
-                r'tags\[0\]\.key: "Kube_Netes" is not a valid key \(lower-case letters, digits '
-                r"and hyphens, at most 80\)"),
-    "not a list of text": (lambda: edited(_set("questions[0].checklist", "Detection")),
-                           r"questions\[0\]\.checklist: must be a list of text, got text"),
-    "unknown field": (lambda: edited(_set("questions[0].folow_ups", ["x"])),
-                      r"questions\[0\]\.folow_ups: unknown field"),
+    "bad YAML": (
+        lambda: bank_text().replace("kind: technical", "kind: [technical"),
+        r"line \d+, column \d+: not valid YAML: .+",
+    ),
+    "wrong format": (
+        lambda: edited(_set("format", 2)),
+        r"format: unsupported format 2; supported: 1",
+    ),
+    "missing required": (
+        lambda: edited(_set("questions[0].goal", _DELETE)),
+        r"questions\[0\]\.goal: required",
+    ),
+    "unknown competency": (
+        lambda: edited(_set("questions[0].competencies.primary", "reliabilty")),
+        r"questions\[0\]\.competencies\.primary: unknown competency "
+        r'"reliabilty"',
+    ),
+    "duplicate point value": (
+        lambda: edited(_set("scales[0].points[2].value", 1)),
+        r"scales\[0\]\.points\[2\]\.value: duplicate value 1",
+    ),
+    "duplicate key": (
+        lambda: edited(_set("questions[1].key", "devops-1a")),
+        r'questions\[1\]\.key: duplicate key "devops-1a" \(also questions\[0\]\)',
+    ),
+    "primary in secondary": (
+        lambda: edited(_set("questions[0].competencies.secondary", ["reliability-sre"])),
+        r'questions\[0\]\.competencies\.secondary\[0\]: "reliability-sre" '
+        r"is already the primary competency",
+    ),
+    "unknown level": (
+        lambda: edited(_set("questions[0].levels", ["devops/senoir"])),
+        r'questions\[0\]\.levels\[0\]: unknown level "devops/senoir"',
+    ),
+    "level without ladder": (
+        lambda: edited(_set("questions[0].levels", ["senior"])),
+        r'questions\[0\]\.levels\[0\]: a level is written "ladder/level", '
+        r'got "senior"',
+    ),
+    "bad kind": (
+        lambda: edited(_set("questions[0].kind", "technial")),
+        r'questions\[0\]\.kind: "technial" is not a kind of question '
+        r"\(behavioural \| situational \| technical\)",
+    ),
+    "minutes out of range": (
+        lambda: edited(_set("questions[1].minutes", 181)),
+        r"questions\[1\]\.minutes: 181 is out of range \(1–180\)",
+    ),
+    "two points meet the bar": (
+        lambda: edited(_set("scales[0].points[0].meets_bar", True)),
+        r"scales\[0\]\.points\[2\]\.meets_bar: only one point per scale "
+        r"may meet the bar",
+    ),
+    "anchor score not a number": (
+        lambda: edited(_set("competencies[1].anchors.high", "Good")),
+        r"competencies\[1\]\.anchors\.high: the score must be a "
+        r"whole number",
+    ),
+    "anchor on no point": (
+        lambda: edited(_set("competencies[1].anchors.7", "Off the scale")),
+        r"competencies\[1\]\.anchors\.7: no such point on any scale of this "
+        r"bank \(1–5\)",
+    ),
+    "unknown dimension": (
+        lambda: edited(_set("ladders[0].levels[1].expectations.scop", "x")),
+        r"ladders\[0\]\.levels\[1\]\.expectations\.scop: unknown dimension "
+        r'"scop" in ladder "devops"',
+    ),
+    "unknown ladder": (
+        lambda: edited(_set("roles[0].ladder", "devps")),
+        r'roles\[0\]\.ladder: unknown ladder "devps"',
+    ),
+    "unknown derived_from": (
+        lambda: edited(_set("questions[1].derived_from", "devops-9z")),
+        r'questions\[1\]\.derived_from: unknown question "devops-9z"',
+    ),
+    "bad key": (
+        lambda: edited(_set("tags[0].key", "Kube_Netes")),
+        r'tags\[0\]\.key: "Kube_Netes" is not a valid key \(lower-case letters, digits '
+        r"and hyphens, at most 80\)",
+    ),
+    "not a list of text": (
+        lambda: edited(_set("questions[0].checklist", "Detection")),
+        r"questions\[0\]\.checklist: must be a list of text, got text",
+    ),
+    "unknown field": (
+        lambda: edited(_set("questions[0].folow_ups", ["x"])),
+        r"questions\[0\]\.folow_ups: unknown field",
+    ),
     "field twice in one mapping": (
         lambda: bank_text().replace("    minutes: 15\n", "    minutes: 15\n    minutes: 20\n"),
-        r"line 91, column 5: duplicate field 'minutes' in one mapping"),
-    "key owned by another bank": (lambda: edited(_set("competencies[1].key", "security")),
-                                  r'competencies\[1\]\.key: "security" is defined by bank '
-                                  r'"core"; reference it by key instead'),
+        r"line 91, column 5: duplicate field 'minutes' in one mapping",
+    ),
+    "key owned by another bank": (
+        lambda: edited(_set("competencies[1].key", "security")),
+        r'competencies\[1\]\.key: "security" is defined by bank '
+        r'"core"; reference it by key instead',
+    ),
 }
 
 
@@ -308,7 +404,8 @@ def test_a_level_that_a_pinned_question_uses_cannot_be_removed():
 
     assert unplaced(raised.value.problems) == [
         'ladders[0].levels: level "staff" is used by a question of a published loop and '
-        "cannot be removed"]
+        "cannot be removed"
+    ]
     assert snapshot() == before
 
 
@@ -322,8 +419,7 @@ def test_every_problem_names_the_line_and_column_of_its_value():
         'questions[0].kind (line 14, column 11): "technial" is not a kind of question '
         "(behavioural | situational | technical)",
         "questions[0].minutes (line 15, column 14): 500 is out of range (1–180)",
-        'questions[0].competencies.primary (line 17, column 16): unknown competency '
-        '"reliabilty"',
+        'questions[0].competencies.primary (line 17, column 16): unknown competency "reliabilty"',
     ]
 
 
@@ -340,15 +436,19 @@ def test_changed_content_on_unlocked_items_updates_them_in_place():
         d["questions"][0]["prompt"] = "A new prompt."
         d["questions"][0]["anchors"] = {3: "Middling."}
         d["questions"][0]["competencies"]["secondary"] = []
-        d["scales"][0]["points"][1]["meets_bar"] = True   # value 2
+        d["scales"][0]["points"][1]["meets_bar"] = True  # value 2
         d["scales"][0]["points"][2]["meets_bar"] = False  # value 3
-        d["scales"][0]["points"].pop(3)                   # value 4
+        d["scales"][0]["points"].pop(3)  # value 4
         d["ladders"][0]["levels"].reverse()
 
     report = import_bank(edited(change))
 
-    assert report.as_data()["questions"] == {"created": 0, "updated": 1, "new_version": 0,
-                                             "unchanged": 1}
+    assert report.as_data()["questions"] == {
+        "created": 0,
+        "updated": 1,
+        "new_version": 0,
+        "unchanged": 1,
+    }
     question.refresh_from_db()
     assert (question.version, question.prompt) == (1, "A new prompt.")
     assert {a.value: a.text for a in question.anchors.all()} == {3: "Middling."}
@@ -379,15 +479,19 @@ def test_changed_content_on_a_locked_item_makes_version_two_and_keeps_version_on
     assert (v2.version, v2.prompt, v2.locked) == (2, "A new prompt.", False)
     assert [t.key for t in v2.tags.all()] == ["kubernetes"]
     assert {a.value: a.text for a in v2.anchors.all()} == {
-        5: "Tested failover regularly and measured recovery.", 1: "Never tested it."}
+        5: "Tested failover regularly and measured recovery.",
+        1: "Never tested it.",
+    }
     v1.refresh_from_db()
     assert (v1.current, v1.locked) == (False, True)
     assert v1.prompt.startswith("Walk me through")
     assert sorted(t.key for t in v1.tags.all()) == ["incident-response", "kubernetes"]
     old = m.Competency.objects.get(key="reliability-sre", version=1)
     assert old.anchors.get(value=3).text == "Runs on-call well and writes useful postmortems."
-    assert m.Competency.objects.current().get(
-        key="reliability-sre").anchors.get(value=3).text == "Runs on-call very well."
+    assert (
+        m.Competency.objects.current().get(key="reliability-sre").anchors.get(value=3).text
+        == "Runs on-call very well."
+    )
 
 
 @pytest.mark.django_db
@@ -420,8 +524,7 @@ def test_an_import_that_changes_something_is_audited_with_its_counts():
     entry = AuditEntry.objects.get(verb="bank.imported")
     assert entry.actor == actor
     assert entry.target_repr == "DevOps engineer, Senior to Staff"
-    assert entry.data["questions"] == {"created": 2, "updated": 0, "new_version": 0,
-                                       "unchanged": 0}
+    assert entry.data["questions"] == {"created": 2, "updated": 0, "new_version": 0, "unchanged": 0}
 
 
 @pytest.mark.django_db

@@ -17,8 +17,11 @@ from rubrics.models import Bank, Competency, Ladder, Question, RatingScale
 BANKS_DIR = Path(settings.BASE_DIR) / "fixtures" / "banks"
 BANK_FILES = sorted(BANKS_DIR.glob("*.yaml"))
 EXPECTED_BANKS = {
-    "engineering-ladder", "devops-senior-staff", "infrastructure-manager-m3",
-    "engineering-manager-l6", "technology-leader",
+    "engineering-ladder",
+    "devops-senior-staff",
+    "infrastructure-manager-m3",
+    "engineering-manager-l6",
+    "technology-leader",
 }
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +45,12 @@ def test_every_question_has_a_goal_two_great_signals_and_a_distinct_warning(inst
     incomplete = []
     for q in Question.objects.current():
         great = {s.casefold() for s in q.great_signals}
-        if (not q.goal.strip() or len(q.great_signals) < 2 or not q.negative_signals
-                or any(s.casefold() in great for s in q.negative_signals)):
+        if (
+            not q.goal.strip()
+            or len(q.great_signals) < 2
+            or not q.negative_signals
+            or any(s.casefold() in great for s in q.negative_signals)
+        ):
             incomplete.append(q.key)
     assert not incomplete, f"Questions missing goal/signals: {incomplete}"
 
@@ -71,8 +78,9 @@ def test_devops_bank_has_its_twenty_questions_with_four_item_checklists(installe
 
 
 def test_infrastructure_manager_bank_keeps_the_final_four_and_the_backup(installed):
-    final = Question.objects.current().filter(key__in=["infra-q1", "infra-q2", "infra-q3",
-                                                        "infra-q4"])
+    final = Question.objects.current().filter(
+        key__in=["infra-q1", "infra-q2", "infra-q3", "infra-q4"]
+    )
     assert final.count() == 4
     assert all(q.technologies for q in final)
     backup = Question.objects.current().get(key="infra-backup")
@@ -89,7 +97,13 @@ def test_technology_leader_bank_has_at_least_80_questions(installed):
 def test_engineering_ladder_has_five_levels_with_six_dimensions_and_litmus(installed):
     ladder = Ladder.objects.get(key="engineering-ic")
     assert [d.key for d in ladder.dimensions.all()] == [
-        "scope", "autonomy", "influence", "technical-depth", "ambiguity", "failure-impact"]
+        "scope",
+        "autonomy",
+        "influence",
+        "technical-depth",
+        "ambiguity",
+        "failure-impact",
+    ]
     levels = list(ladder.levels.order_by("order"))
     assert [level.key for level in levels] == ["junior", "mid", "senior", "staff", "principal"]
     for level in levels:

@@ -50,8 +50,11 @@ def row_of(data: dict, prefix: str, field: str, value) -> int:
 
 
 def snapshot_scales() -> list[tuple]:
-    return sorted(ScalePoint.objects.values_list("scale__key", "scale__version", "scale__name",
-                                                 "value", "label", "meets_bar"))
+    return sorted(
+        ScalePoint.objects.values_list(
+            "scale__key", "scale__version", "scale__name", "value", "label", "meets_bar"
+        )
+    )
 
 
 def verbs() -> list[str]:
@@ -67,15 +70,16 @@ def test_scale_list_shows_points_and_the_bar(recruiter_client, catalogue):
     assert response.status_code == 200
     assert "Scale five" in body
     assert "Point 3" in body and "Definition of 3" in body
-    assert body.count("badge-ok\">meets the bar<") == 1
+    assert body.count('badge-ok">meets the bar<') == 1
     assert 'aria-current="page">Scales<' in body
 
 
 def test_scale_list_hides_archived_scales_unless_asked(recruiter_client, catalogue):
     make_scale(catalogue.bank, "old-four", name="Old four-point scale", archived=True)
     listing = recruiter_client.get(reverse("rubrics:scale_list")).content.decode()
-    with_archived = recruiter_client.get(reverse("rubrics:scale_list"),
-                                         {"archived": "1"}).content.decode()
+    with_archived = recruiter_client.get(
+        reverse("rubrics:scale_list"), {"archived": "1"}
+    ).content.decode()
     assert "Old four-point scale" not in listing
     assert "Old four-point scale" in with_archived
 
@@ -91,8 +95,9 @@ def test_scale_list_query_count_does_not_grow(recruiter_client, django_assert_nu
     assert len(response.context["scales"]) == size
 
 
-def test_scale_page_shows_points_and_versions(recruiter_client, catalogue,
-                                              django_assert_max_num_queries):
+def test_scale_page_shows_points_and_versions(
+    recruiter_client, catalogue, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(7):
         response = recruiter_client.get(reverse("rubrics:scale_detail", args=[catalogue.scale.pk]))
     body = response.content.decode()
@@ -110,13 +115,20 @@ def test_missing_scale_is_404(recruiter_client, catalogue):
 
 def new_scale_data(**overrides) -> dict:
     data = {
-        "key": "four", "name": "Four-point", "description": "Even, no fence-sitting.",
-        "points-TOTAL_FORMS": "5", "points-INITIAL_FORMS": "0",
-        "points-MIN_NUM_FORMS": "0", "points-MAX_NUM_FORMS": "1000",
+        "key": "four",
+        "name": "Four-point",
+        "description": "Even, no fence-sitting.",
+        "points-TOTAL_FORMS": "5",
+        "points-INITIAL_FORMS": "0",
+        "points-MIN_NUM_FORMS": "0",
+        "points-MAX_NUM_FORMS": "1000",
     }
     for i, (value, label) in enumerate([(4, "Strong"), (3, "Meets"), (2, "Mixed"), (1, "Weak")]):
-        data |= {f"points-{i}-value": str(value), f"points-{i}-label": label,
-                 f"points-{i}-definition": f"{label} evidence"}
+        data |= {
+            f"points-{i}-value": str(value),
+            f"points-{i}-label": label,
+            f"points-{i}-definition": f"{label} evidence",
+        }
     data["points-1-meets_bar"] = "on"
     return data | overrides
 
@@ -128,25 +140,45 @@ def test_recruiter_creates_a_scale_with_its_points(recruiter_client, catalogue):
     assert response.status_code == 302
     assert response.url == reverse("rubrics:scale_detail", args=[scale.pk])
     assert [(p.value, p.label, p.meets_bar) for p in scale.points.all()] == [
-        (4, "Strong", False), (3, "Meets", True), (2, "Mixed", False), (1, "Weak", False)]
+        (4, "Strong", False),
+        (3, "Meets", True),
+        (2, "Mixed", False),
+        (1, "Weak", False),
+    ]
     assert scale.version == 1 and scale.bank == catalogue.bank
     entry = AuditEntry.objects.get(verb="scale.created")
     assert entry.target_id == str(scale.pk) and entry.data["points"] == 4
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"points-3-value": "2"}, "points-2-value", "Another point also has the value 2"),
-    ({"points-0-meets_bar": "on"}, "points-0-meets_bar", "Only one point can meet the bar."),
-    ({"points-1-value": "", "points-1-label": "", "points-1-definition": "",
-      "points-1-meets_bar": "", "points-2-value": "", "points-2-label": "",
-      "points-2-definition": "", "points-3-value": "", "points-3-label": "",
-      "points-3-definition": ""}, None, "A scale needs at least two points."),
-    ({"key": "Four Point!"}, "key", "valid “slug”"),
-    ({"key": "five"}, "key", "A scale with the key “five” already exists"),
-    ({"points-2-label": ""}, "points-2-label", "This field is required."),
-])
-def test_scale_create_refuses_bad_input_and_saves_nothing(recruiter_client, catalogue,
-                                                          overrides, field, message):
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"points-3-value": "2"}, "points-2-value", "Another point also has the value 2"),
+        ({"points-0-meets_bar": "on"}, "points-0-meets_bar", "Only one point can meet the bar."),
+        (
+            {
+                "points-1-value": "",
+                "points-1-label": "",
+                "points-1-definition": "",
+                "points-1-meets_bar": "",
+                "points-2-value": "",
+                "points-2-label": "",
+                "points-2-definition": "",
+                "points-3-value": "",
+                "points-3-label": "",
+                "points-3-definition": "",
+            },
+            None,
+            "A scale needs at least two points.",
+        ),
+        ({"key": "Four Point!"}, "key", "valid “slug”"),
+        ({"key": "five"}, "key", "A scale with the key “five” already exists"),
+        ({"points-2-label": ""}, "points-2-label", "This field is required."),
+    ],
+)
+def test_scale_create_refuses_bad_input_and_saves_nothing(
+    recruiter_client, catalogue, overrides, field, message
+):
     before = snapshot_scales()
     data = new_scale_data(bank=str(catalogue.bank.pk)) | overrides
     response = recruiter_client.post(reverse("rubrics:scale_create"), data)
@@ -187,7 +219,12 @@ def test_unlocked_scale_edits_in_place(recruiter_client, catalogue):
     scale.refresh_from_db()
     assert (scale.name, scale.version, scale.current) == ("Five-point (revised)", 1, True)
     assert [(p.value, p.meets_bar) for p in scale.points.all()] == [
-        (5, False), (4, True), (3, False), (2, False), (0, False)]
+        (5, False),
+        (4, True),
+        (3, False),
+        (2, False),
+        (0, False),
+    ]
     assert RatingScale.objects.count() == 1
     entry = AuditEntry.objects.get(verb="scale.updated")
     assert entry.data["fields"] == ["name"]
@@ -196,8 +233,9 @@ def test_unlocked_scale_edits_in_place(recruiter_client, catalogue):
 def test_swapping_two_point_values_keeps_the_rows(recruiter_client, catalogue):
     scale = catalogue.scale
     five, four = scale.points.get(value=5), scale.points.get(value=4)
-    data = form_data(recruiter_client.get(reverse("rubrics:scale_edit", args=[scale.pk])),
-                     "form", "points")
+    data = form_data(
+        recruiter_client.get(reverse("rubrics:scale_edit", args=[scale.pk])), "form", "points"
+    )
     row5, row4 = row_of(data, "points", "value", 5), row_of(data, "points", "value", 4)
     data |= {f"points-{row5}-value": "4", f"points-{row4}-value": "5"}
     recruiter_client.post(reverse("rubrics:scale_edit", args=[scale.pk]), data)
@@ -210,8 +248,10 @@ def test_editing_a_locked_scale_creates_version_two(recruiter_client, catalogue)
     lock_for_published_loop(v1)
     before = snapshot_scales()
     page = recruiter_client.get(reverse("rubrics:scale_edit", args=[v1.pk]))
-    assert ("Used by a published loop: saving creates version 2; the loop keeps version 1."
-            in page.content.decode())
+    assert (
+        "Used by a published loop: saving creates version 2; the loop keeps version 1."
+        in page.content.decode()
+    )
     data = form_data(page, "form", "points")
     data["description"] = "Now with sharper definitions."
     data[f"points-{row_of(data, 'points', 'value', 3)}-label"] = "Meets the level"
@@ -222,7 +262,11 @@ def test_editing_a_locked_scale_creates_version_two(recruiter_client, catalogue)
     assert response.url == reverse("rubrics:scale_detail", args=[v2.pk])
     assert (v2.current, v2.locked, v2.description) == (True, False, "Now with sharper definitions.")
     assert [(p.value, p.label) for p in v2.points.all()] == [
-        (5, "Point 5"), (4, "Point 4"), (3, "Meets the level"), (2, "Point 2")]
+        (5, "Point 5"),
+        (4, "Point 4"),
+        (3, "Meets the level"),
+        (2, "Point 2"),
+    ]
     assert v2.meets_point().value == 3
     # Version 1 is exactly as the published loop pinned it.
     assert [row for row in snapshot_scales() if row[1] == 1] == before
@@ -230,14 +274,21 @@ def test_editing_a_locked_scale_creates_version_two(recruiter_client, catalogue)
     assert (v1.current, v1.locked) == (False, True)
     entry = AuditEntry.objects.get(verb="scale.versioned")
     assert entry.target_id == str(v2.pk)
-    assert entry.data == {"key": "five", "version": 2, "previous_version": 1,
-                          "fields": ["description"]}
+    assert entry.data == {
+        "key": "five",
+        "version": 2,
+        "previous_version": 1,
+        "fields": ["description"],
+    }
 
 
 def test_bad_input_on_a_locked_scale_creates_no_version(recruiter_client, catalogue):
     lock_for_published_loop(catalogue.scale)
-    data = form_data(recruiter_client.get(reverse("rubrics:scale_edit",
-                                                  args=[catalogue.scale.pk])), "form", "points")
+    data = form_data(
+        recruiter_client.get(reverse("rubrics:scale_edit", args=[catalogue.scale.pk])),
+        "form",
+        "points",
+    )
     data[f"points-{row_of(data, 'points', 'value', 5)}-meets_bar"] = "on"
     response = recruiter_client.post(reverse("rubrics:scale_edit", args=[catalogue.scale.pk]), data)
     assert "Only one point can meet the bar." in response.content.decode()
@@ -289,15 +340,21 @@ def test_a_pinned_scale_can_still_be_archived(recruiter_client, catalogue):
 
 
 EDIT_URLS = [
-    ("rubrics:scale_create", None), ("rubrics:scale_edit", "scale"),
-    ("rubrics:ladder_create", None), ("rubrics:ladder_edit", "ladder"),
-    ("rubrics:level_create", "ladder"), ("rubrics:level_edit", "level"),
+    ("rubrics:scale_create", None),
+    ("rubrics:scale_edit", "scale"),
+    ("rubrics:ladder_create", None),
+    ("rubrics:ladder_edit", "ladder"),
+    ("rubrics:level_create", "ladder"),
+    ("rubrics:level_edit", "level"),
 ]
 
 
 def _url(catalogue, name: str, target: str | None) -> str:
-    objects = {"scale": catalogue.scale, "ladder": catalogue.ladder,
-               "level": catalogue.ladder.levels.first()}
+    objects = {
+        "scale": catalogue.scale,
+        "ladder": catalogue.ladder,
+        "level": catalogue.ladder.levels.first(),
+    }
     return reverse(name, args=[objects[target].pk] if target else [])
 
 
@@ -318,8 +375,11 @@ def test_interviewers_cannot_change_the_catalogue(client, interviewer, catalogue
     data = {"name": "Hijacked", "key": "hijacked", "order": "9", "bank": catalogue.bank.pk}
     response = client.post(_url(catalogue, name, target), data)
     assert response.status_code == 403
-    assert (snapshot_scales(), list(Ladder.objects.values()),
-            list(Level.objects.values())) == before
+    assert (
+        snapshot_scales(),
+        list(Ladder.objects.values()),
+        list(Level.objects.values()),
+    ) == before
     assert not AuditEntry.objects.exists()
 
 
@@ -328,35 +388,49 @@ def test_interviewers_cannot_change_the_catalogue(client, interviewer, catalogue
 
 def new_ladder_data(bank, **overrides) -> dict:
     return {
-        "key": "mgmt", "name": "Management", "description": "People leads.", "bank": str(bank.pk),
-        "dimensions-TOTAL_FORMS": "4", "dimensions-INITIAL_FORMS": "0",
-        "dimensions-MIN_NUM_FORMS": "0", "dimensions-MAX_NUM_FORMS": "1000",
-        "dimensions-0-key": "people", "dimensions-0-name": "People", "dimensions-0-order": "0",
-        "dimensions-1-key": "delivery", "dimensions-1-name": "Delivery",
+        "key": "mgmt",
+        "name": "Management",
+        "description": "People leads.",
+        "bank": str(bank.pk),
+        "dimensions-TOTAL_FORMS": "4",
+        "dimensions-INITIAL_FORMS": "0",
+        "dimensions-MIN_NUM_FORMS": "0",
+        "dimensions-MAX_NUM_FORMS": "1000",
+        "dimensions-0-key": "people",
+        "dimensions-0-name": "People",
+        "dimensions-0-order": "0",
+        "dimensions-1-key": "delivery",
+        "dimensions-1-name": "Delivery",
         "dimensions-1-order": "1",
-        "dimensions-2-order": "2", "dimensions-3-order": "3",  # untouched blank rows
+        "dimensions-2-order": "2",
+        "dimensions-3-order": "3",  # untouched blank rows
     } | overrides
 
 
 def test_recruiter_creates_a_ladder_with_dimensions(recruiter_client, catalogue):
-    response = recruiter_client.post(reverse("rubrics:ladder_create"),
-                                     new_ladder_data(catalogue.bank))
+    response = recruiter_client.post(
+        reverse("rubrics:ladder_create"), new_ladder_data(catalogue.bank)
+    )
     ladder = Ladder.objects.get(key="mgmt")
     assert response.url == reverse("rubrics:ladder_detail", args=[ladder.pk])
     assert [(d.key, d.order) for d in ladder.dimensions.all()] == [("people", 0), ("delivery", 1)]
     assert verbs() == ["ladder.created"]
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"dimensions-1-key": "people"}, "Another dimension also has the key “people”."),
-    ({"dimensions-1-order": "0"}, "Another dimension is also at position 0."),
-    ({"key": "eng"}, "A ladder with this key already exists"),
-    ({"key": "not a slug"}, "valid “slug”"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"dimensions-1-key": "people"}, "Another dimension also has the key “people”."),
+        ({"dimensions-1-order": "0"}, "Another dimension is also at position 0."),
+        ({"key": "eng"}, "A ladder with this key already exists"),
+        ({"key": "not a slug"}, "valid “slug”"),
+    ],
+)
 def test_ladder_create_refuses_bad_input(recruiter_client, catalogue, overrides, message):
     before = (Ladder.objects.count(), LadderDimension.objects.count())
-    response = recruiter_client.post(reverse("rubrics:ladder_create"),
-                                     new_ladder_data(catalogue.bank, **overrides))
+    response = recruiter_client.post(
+        reverse("rubrics:ladder_create"), new_ladder_data(catalogue.bank, **overrides)
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert (Ladder.objects.count(), LadderDimension.objects.count()) == before
@@ -371,20 +445,27 @@ def test_ladder_edit_renames_reorders_adds_and_deletes_dimensions(recruiter_clie
     scope_row = row_of(data, "dimensions", "key", "scope")
     autonomy_row = row_of(data, "dimensions", "key", "autonomy")
     # Swap the two positions and rename a key: only the whole set must be unique.
-    data |= {f"dimensions-{scope_row}-order": "1", f"dimensions-{autonomy_row}-order": "0",
-             f"dimensions-{autonomy_row}-key": "ownership",
-             f"dimensions-{autonomy_row}-name": "Ownership"}
+    data |= {
+        f"dimensions-{scope_row}-order": "1",
+        f"dimensions-{autonomy_row}-order": "0",
+        f"dimensions-{autonomy_row}-key": "ownership",
+        f"dimensions-{autonomy_row}-name": "Ownership",
+    }
     data |= {"dimensions-2-key": "influence", "dimensions-2-name": "Influence"}
     response = recruiter_client.post(url, data)
     assert response.status_code == 302
     ladder.refresh_from_db()
     assert ladder.name == "Engineering IC"
     assert [(d.pk, d.key, d.order) for d in ladder.dimensions.all()] == [
-        (autonomy.pk, "ownership", 0), (scope.pk, "scope", 1), (ladder.dimensions.last().pk,
-                                                               "influence", 2)]
+        (autonomy.pk, "ownership", 0),
+        (scope.pk, "scope", 1),
+        (ladder.dimensions.last().pk, "influence", 2),
+    ]
     # Expectations stay with their (renamed) dimension.
-    assert LevelExpectation.objects.get(level__key="senior", dimension=autonomy).text == \
-        "senior autonomy"
+    assert (
+        LevelExpectation.objects.get(level__key="senior", dimension=autonomy).text
+        == "senior autonomy"
+    )
 
     data = form_data(recruiter_client.get(url), "form", "dimensions")
     data[f"dimensions-{row_of(data, 'dimensions', 'key', 'scope')}-DELETE"] = "on"
@@ -425,7 +506,9 @@ def test_recruiter_adds_a_level_with_expectations_and_lists(recruiter_client, ca
     page = recruiter_client.get(reverse("rubrics:level_create", args=[ladder.pk]))
     assert page.context["form"]["order"].value() == 3
     data = form_data(page, "form") | {
-        "key": "principal", "name": "Principal", "summary": "Sets direction.",
+        "key": "principal",
+        "name": "Principal",
+        "summary": "Sets direction.",
         "litmus": "Others copy their designs.",
         f"expectation_{scope.pk}": "Several teams",
         "readiness_signals": "Leads cross-team work\n\n  Mentors staff engineers  \n",
@@ -458,7 +541,8 @@ def test_level_edit_changes_expectations_per_dimension(recruiter_client, catalog
     recruiter_client.post(url, data)
     level.refresh_from_db()
     assert {e.dimension_id: e.text for e in level.expectations.all()} == {
-        scope.pk: "A whole product area"}
+        scope.pk: "A whole product area"
+    }
     assert level.anti_patterns == ["Gold-plating", "Avoids conflict"]
     assert level.litmus == "senior litmus"
     entry = AuditEntry.objects.get(verb="level.updated")
@@ -466,13 +550,17 @@ def test_level_edit_changes_expectations_per_dimension(recruiter_client, catalog
     assert sorted(entry.data["expectations"]) == sorted([scope.pk, autonomy.pk])
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"key": "junior"}, "This ladder already has a level with the key “junior”."),
-    ({"order": "0"}, "Another level of this ladder is already at position 0."),
-    ({"key": "Senior Engineer"}, "valid “slug”"),
-])
-def test_level_edit_refuses_clashes_and_saves_nothing(recruiter_client, catalogue,
-                                                      overrides, message):
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"key": "junior"}, "This ladder already has a level with the key “junior”."),
+        ({"order": "0"}, "Another level of this ladder is already at position 0."),
+        ({"key": "Senior Engineer"}, "valid “slug”"),
+    ],
+)
+def test_level_edit_refuses_clashes_and_saves_nothing(
+    recruiter_client, catalogue, overrides, message
+):
     level = catalogue.ladder.levels.get(key="senior")
     url = reverse("rubrics:level_edit", args=[level.pk])
     before = (list(Level.objects.values()), list(LevelExpectation.objects.values()))

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from candidates.scheduling import set_interview_state
 from scoring import snapshots
-from scoring.tasks import refresh_analytics_task  # registers it with the test worker
 from scoring.models import AnalyticsSnapshot
+from scoring.tasks import refresh_analytics_task  # registers it with the test worker
 from tests.factories import make_application, make_scoring_loop, make_user
 
 from .committee_setup import interview_at, submitted_card

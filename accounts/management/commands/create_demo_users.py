@@ -33,8 +33,11 @@ class Command(BaseCommand):
         for username, first, last, groups, superuser in DEMO_USERS:
             user, was_created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last,
-                          "email": f"{username}@demo.loopwright.test"},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@demo.loopwright.test",
+                },
             )
             created += was_created
             user.is_superuser = user.is_staff = superuser
