@@ -96,8 +96,11 @@ def run_size(size: int, runs: int, reuse: bool, base_url: str) -> dict[str, floa
     args = [sys.executable, __file__, "--one", str(size), "--runs", str(runs), "--url", url]
     if reuse:
         args.append("--reuse")
-    out = subprocess.run(args, check=True, capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(args, check=False, capture_output=True, text=True, cwd=ROOT)
     sys.stderr.write(out.stderr)
+    if out.returncode:
+        sys.stdout.write(out.stdout)
+        raise SystemExit(f"size {size:,} failed (exit {out.returncode})")
     figures = {}
     for line in out.stdout.splitlines():
         if line.startswith("FIGURE "):
