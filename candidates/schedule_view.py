@@ -7,7 +7,7 @@ stages, interviews and assignments there are.
 
 from django.db.models import Prefetch
 
-from .models import Application, Assignment, Interview
+from .models import LIVE_INTERVIEW_STATES, Application, Assignment, Interview
 from .schedule_forms import People, RowForms
 
 
@@ -34,11 +34,18 @@ def schedule_rows(application: Application, *, bound: dict | None = None) -> lis
         interview = interviews.get(stage.pk)
         if interview is not None:
             interview.stage = stage  # already loaded: spare the template a query per row
+        seats = interview.active_assignments if interview else []
+        interviewers = sum(1 for a in seats if not a.is_shadow)
         rows.append(
             {
                 "stage": stage,
                 "interview": interview,
-                "assignments": interview.active_assignments if interview else [],
+                # The loop planned this many independent opinions from the stage.
+                "interviewers": interviewers,
+                "short_of_panel": interview is not None
+                and interview.state in LIVE_INTERVIEW_STATES
+                and interviewers < stage.panel_size,
+                "assignments": seats,
                 "forms": RowForms(
                     stage,
                     interview,

@@ -518,3 +518,21 @@ def test_region_reads_only_for_non_recruiters(application, interview, seat):
     )
     assert "<form" not in html
     assert str(seat.person) in html
+
+
+def test_a_stage_short_of_its_planned_panel_says_so(berlin_recruiter, rc, loop):
+    stage = loop.stages.order_by("order").first()
+    type(stage).objects.filter(pk=stage.pk).update(panel_size=2)
+    application = make_application(loop=loop, by=berlin_recruiter)
+    interview = make_interview(application, stage, by=berlin_recruiter)
+    first, second = (make_user(groups=("interviewer",)) for _ in range(2))
+    assign(interview, first, by=berlin_recruiter)
+    assign(interview, make_user(groups=("interviewer",)), "shadow", by=berlin_recruiter)
+
+    row = schedule_rows(application)[0]
+    assert (row["interviewers"], row["short_of_panel"]) == (1, True)  # a shadow is no opinion
+    page = rc.get(reverse("candidates:application_detail", args=[application.pk]))
+    assert "1 of 2 planned interviewers assigned" in page.content.decode()
+
+    assign(interview, second, by=berlin_recruiter)
+    assert schedule_rows(application)[0]["short_of_panel"] is False
