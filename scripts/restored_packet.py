@@ -58,7 +58,16 @@ def best_application() -> Application:
 def prepare() -> None:
     application = best_application()
     ready = application.packets.filter(Q(status=Packet.Status.READY) & ~Q(file=""))
-    packet = ready.filter(stale=False).order_by("-pk").first()
+    # A ready row whose file is gone (media kept elsewhere, a checkout since deleted) is
+    # no packet to back up: render a new one then.
+    packet = next(
+        (
+            p
+            for p in ready.filter(stale=False).order_by("-pk")
+            if p.file.storage.exists(p.file.name)
+        ),
+        None,
+    )
     if packet is None:
         packet, _ = request_packet(application, by=None)
         status = render_packet(packet.pk)
