@@ -138,7 +138,12 @@ def start_gunicorn(port: int, workers: int, threads: int, log) -> subprocess.Pop
     if threads > 1:
         command += ["--worker-class=gthread", f"--threads={threads}"]
     server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
-    deadline = time.monotonic() + 30
+    return wait_until_serving(server, port, seconds=30)
+
+
+def wait_until_serving(server: subprocess.Popen, port: int, *, seconds: int) -> subprocess.Popen:
+    """The server once its sign-in page answers 200; stopped, and an error, if it never does."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {server.returncode}")
@@ -148,9 +153,10 @@ def start_gunicorn(port: int, workers: int, threads: int, log) -> subprocess.Pop
             if conn.getresponse().status == 200:
                 return server
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     stop(server)
-    raise RuntimeError("gunicorn did not answer within 30 s")
+    raise RuntimeError(f"gunicorn did not answer within {seconds} s")
 
 
 def stop(server: subprocess.Popen) -> None:

@@ -68,6 +68,7 @@ from bench.autosave_load import (  # noqa: E402
     free_port,
     percentile,
     stop,
+    wait_until_serving,
 )
 
 DEFAULT_DATABASE_URL = "postgres://loopwright:loopwright@127.0.0.1:5432/loopwright_bench_day"
@@ -122,20 +123,7 @@ def start_gunicorn(port: int, workers: int, log) -> subprocess.Popen:
         f"--bind={HOST}:{port}", f"--workers={workers}", "config.wsgi",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/accounts/login/")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop(server)
-    raise RuntimeError("gunicorn did not answer within 60 s")
+    return wait_until_serving(server, port, seconds=60)
 
 
 def start_worker(concurrency: int, log) -> subprocess.Popen:

@@ -45,6 +45,8 @@ from .models import AnalyticsSnapshot
 from .reliability import CompetencyReliability, reliability_by_competency
 
 logger = logging.getLogger(__name__)
+# What deciding whether a snapshot is current reads: not its (large) figures.
+TIMES = ("loop_key", "computed_at", "requested_at")
 
 
 def inline() -> bool:
@@ -55,19 +57,15 @@ def inline() -> bool:
 # --- Computing ------------------------------------------------------------------------
 
 
-def compute(key: str, viewer=None) -> dict[str, Any]:
-    """Both pages' figures for a loop key, as JSON-ready dicts.
-
-    `viewer`: leave out the applications that person still owes a scorecard on (the
-    live path); None computes for everyone (the snapshot).
-    """
+def compute(key: str) -> dict[str, Any]:
+    """Both pages' figures for a loop key over everyone's applications, JSON-ready."""
     loop = newest_loop(key)
     points = scale_points(loop) if loop else []
     scale = sorted(p.value for p in points)
-    cards, ratings = calibration_rows(key, viewer)
+    cards, ratings = calibration_rows(key, None)
     rows = interviewer_calibration(cards, ratings, scale=scale, now=timezone.now())
     results = reliability_by_competency(
-        reliability_rows(key, viewer), loop_competency_names(key), domain=scale or None
+        reliability_rows(key, None), loop_competency_names(key), domain=scale or None
     )
     return {
         "calibration": {"rows": [r.to_dict() for r in rows], "scorecards": len(cards)},
@@ -77,7 +75,7 @@ def compute(key: str, viewer=None) -> dict[str, Any]:
 
 def refresh(key: str, *, force: bool = False) -> str:
     """Compute and store the loop's snapshot unless it is current; returns what it did."""
-    snapshot = AnalyticsSnapshot.objects.filter(loop_key=key).first()
+    snapshot = AnalyticsSnapshot.objects.filter(loop_key=key).only(*TIMES).first()
     if snapshot is not None and snapshot.is_current and not force:
         return "current"
     read_at = timezone.now()
@@ -124,7 +122,7 @@ def send(key: str) -> bool:
 
 def resend_outdated() -> int:
     """Refresh outdated snapshots and loops without one (beat: nothing stays behind)."""
-    stored = {s.loop_key: s for s in AnalyticsSnapshot.objects.all()}
+    stored = {s.loop_key: s for s in AnalyticsSnapshot.objects.only(*TIMES)}
     keys = {key for key, s in stored.items() if not s.is_current}
     published = Loop.objects.filter(status=Loop.Status.PUBLISHED).values_list("key", flat=True)
     keys |= set(published) - set(stored)
