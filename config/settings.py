@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "interviews",
     "candidates",
     "scoring",
+    "outcomes",
 ]
 
 MIDDLEWARE = [

@@ -53,6 +53,18 @@ class Loop(models.Model):
         default=False,
         help_text="Interviewers may read colleagues' submitted scorecards once their own is in.",
     )
+
+    class Emphasis(models.TextChoices):
+        BALANCED = "balanced", "Balanced"
+        TECHNICAL = "technical", "Primarily technical"
+        LEADERSHIP = "leadership", "Primarily leadership and people"
+
+    emphasis = models.CharField(
+        max_length=12,
+        choices=Emphasis.choices,
+        default=Emphasis.BALANCED,
+        help_text="What the suggestions lead with for this loop.",
+    )
     second_opinion_from_another_stage = models.BooleanField(
         default=False,
         help_text="A competency needs scores from two stages, not only from two people.",
@@ -82,6 +94,10 @@ class Loop(models.Model):
                 name="loop_status_valid",
             ),
             models.CheckConstraint(condition=within_points("bar"), name="loop_bar_in_range"),
+            models.CheckConstraint(
+                condition=Q(emphasis__in=["balanced", "technical", "leadership"]),
+                name="loop_emphasis_valid",
+            ),
         ]
 
     def __str__(self) -> str:

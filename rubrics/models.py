@@ -233,6 +233,32 @@ class CompetencyAnchor(LockedChild):
         return f"{self.value}: {self.text[:60]}"
 
 
+class LevelAnchor(LockedChild):
+    """A competency's anchor written for one level: overrides the competency's own anchor
+    at that point on the scorecard, kit and packet of a loop at that level."""
+
+    parent_field = "competency"
+
+    competency = models.ForeignKey(
+        Competency, on_delete=models.CASCADE, related_name="level_anchors"
+    )
+    level = models.ForeignKey("Level", on_delete=models.CASCADE, related_name="anchors")
+    value = models.IntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["competency", "level", "-value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competency", "level", "value"], name="levelanchor_value_unique"
+            ),
+            models.CheckConstraint(condition=within_points("value"), name="levelanchor_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level_id}/{self.value}: {self.text[:60]}"
+
+
 class Tag(models.Model):
     """A topic a question probes (e.g. "kubernetes", "incident-response")."""
 
@@ -340,6 +366,20 @@ class Role(models.Model):
     description = models.TextField(blank=True)
     ladder = models.ForeignKey(Ladder, on_delete=models.PROTECT, related_name="roles")
     bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="roles")
+    usual_level = models.ForeignKey(
+        Level,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The level a new loop for this role starts at (one of its ladder's).",
+    )
+    default_scale_key = models.SlugField(
+        max_length=80,
+        blank=True,
+        help_text="The key of the rating scale a new loop for this role uses (its current "
+        "version). Empty: the first scale of the role's bank.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -498,3 +538,55 @@ class QuestionAnchor(LockedChild):
 
     def __str__(self) -> str:
         return f"{self.value}: {self.text[:60]}"
+
+
+class CuratedSet(models.Model):
+    """A set of questions a bank recommends together for one stage, in the order to ask
+    them: a bank's own "final set" (seed 002's), offered first among the suggestions
+    when it fits the loop."""
+
+    bank = models.ForeignKey(Bank, on_delete=models.CASCADE, related_name="curated_sets")
+    key = models.SlugField(max_length=80)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    roles = models.ManyToManyField(Role, blank=True, related_name="curated_sets")
+    minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The stage length the set was written for."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["bank", "order", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "key"], name="curatedset_key_unique_in_bank")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CuratedSetItem(models.Model):
+    """One question of a curated set, by key (its current version is used)."""
+
+    curated_set = models.ForeignKey(CuratedSet, on_delete=models.CASCADE, related_name="items")
+    question_key = models.SlugField(max_length=80)
+    order = models.PositiveIntegerField()
+    minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: the question's own minutes."
+    )
+    is_backup = models.BooleanField(default=False)
+    backup_condition = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["curated_set", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["curated_set", "question_key"], name="curateditem_once_per_set"
+            ),
+            models.UniqueConstraint(
+                fields=["curated_set", "order"], name="curateditem_order_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.curated_set_id}: {self.question_key}"

@@ -172,6 +172,9 @@ class QuestionNote(models.Model):
         PlannedQuestion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     backup_reason = models.TextField(blank=True)
+    # Seconds the live clock counted on this question while it was the current one
+    # (question analytics: time actually spent against the plan).
+    seconds_spent = models.PositiveIntegerField(default=0)
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -197,6 +197,7 @@ CHOICE_CONSTRAINTS = [
     (Packet, "status", "packet_status_valid"),
     (Question, "kind", "question_kind_valid"),
     (Loop, "status", "loop_status_valid"),
+    (Loop, "emphasis", "loop_emphasis_valid"),
 ]
 
 
@@ -221,7 +222,7 @@ def test_the_recommendation_constraint_lists_the_recommendations_and_blank():
 def test_every_choice_field_of_our_apps_has_a_constraint_or_a_reason():
     """A choice field added later without a CHECK fails here until it gets one."""
     covered = {(m, f) for m, f, _ in CHOICE_CONSTRAINTS} | {(Scorecard, "recommendation")}
-    apps = {"rubrics", "interviews", "candidates", "scoring"}
+    apps = {"rubrics", "interviews", "candidates", "scoring", "outcomes"}
     from django.apps import apps as registry
 
     missing = [
