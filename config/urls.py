@@ -10,6 +10,7 @@ urlpatterns = [
     path("loops/", include("interviews.urls")),
     path("candidates/", include("candidates.urls")),
     path("scoring/", include("scoring.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("admin/", admin.site.urls),
 ]
 
