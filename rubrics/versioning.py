@@ -12,7 +12,7 @@ from .models import Competency, Question, RatingScale, Versioned
 # The rows that belong to a versioned item, copied along with it.
 CHILDREN = {
     RatingScale: [("points", "scale")],
-    Competency: [("anchors", "competency")],
+    Competency: [("anchors", "competency"), ("level_anchors", "competency")],
     Question: [("anchors", "question")],
 }
 M2M = {Question: ["secondary_competencies", "levels", "tags"]}

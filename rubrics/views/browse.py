@@ -121,14 +121,17 @@ def competency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def anchored_scale(competency: Competency, points=None) -> list[dict]:
+def anchored_scale(competency: Competency, points=None, anchors=None) -> list[dict]:
     """The competency's anchors laid over a rating scale, best first.
 
     Points without an anchor of their own read "between the neighbours"
     (DESIGN: anchors at 5, 3 and 1 cover a five-point scale). `points`: the scale
-    to lay them over (a loop's own); by default a scale that fits them.
+    to lay them over (a loop's own); by default a scale that fits them. `anchors`:
+    a loop's anchors for this competency (`rubrics.anchors.loop_anchors`, a level's
+    own overriding); by default the competency's own.
     """
-    anchors = {a.value: a.text for a in competency.anchors.all()}
+    levels = _anchor_levels(anchors)
+    anchors = _anchor_texts(competency, anchors)
     if not anchors:
         return []
     if points is None:
@@ -145,19 +148,24 @@ def anchored_scale(competency: Competency, points=None) -> list[dict]:
             "label": points[value].label if value in points else "",
             "meets": points[value].meets_bar if value in points else False,
             "anchor": anchors.get(value, ""),
+            "anchor_level": levels.get(value, ""),
         }
         for value in values
     ]
 
 
-def scale_rows(competency: Competency, points, bar: int | None = None) -> list[dict]:
+def scale_rows(competency: Competency, points, bar: int | None = None, anchors=None) -> list[dict]:
     """A loop's scale as an interviewer rates on it: each point, in the order given (best
     first), with its label, definition and the competency's anchor for it.
 
     Shared by the scorecard page and the debrief packet, so the committee reads the same
-    anchor text the interviewer saw.
+    anchor text the interviewer saw. `anchors`: the loop's anchors for this competency
+    (`rubrics.anchors.loop_anchors`: a level's own override the competency's); by
+    default the competency's own. `anchor_level` names the level an anchor was written
+    for ("" for the competency's own).
     """
-    anchors = {a.value: a.text for a in competency.anchors.all()}
+    levels = _anchor_levels(anchors)
+    anchors = _anchor_texts(competency, anchors)
     return [
         {
             "value": p.value,
@@ -165,10 +173,24 @@ def scale_rows(competency: Competency, points, bar: int | None = None) -> list[d
             "meets": p.meets_bar,
             "definition": p.definition,
             "anchor": anchors.get(p.value, ""),
+            "anchor_level": levels.get(p.value, ""),
             "at_bar": p.value == bar,
         }
         for p in points
     ]
+
+
+def _anchor_texts(competency: Competency, anchors) -> dict[int, str]:
+    """{value: text}: the loop's anchors when given (`rubrics.anchors.Anchor`s), else the
+    competency's own (prefetched `anchors`)."""
+    if anchors is None:
+        return {a.value: a.text for a in competency.anchors.all()}
+    return {value: a.text for value, a in anchors.items()}
+
+
+def _anchor_levels(anchors) -> dict[int, str]:
+    """{value: level name} of the anchors written for the loop's level."""
+    return {value: a.level for value, a in (anchors or {}).items() if a.level}
 
 
 def matching_scale(competency: Competency, values: set[int]) -> RatingScale | None:
