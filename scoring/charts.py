@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -243,21 +244,54 @@ def _row_note(summary: CompetencySummary) -> str:
 
 
 def _initials_for(names: Sequence[str]) -> dict[str, str]:
-    """Short, unique labels for the dots: "Ana Lee" → "AL", a second "AL" → "AL2"."""
-    result: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in names:
-        if name in result:
-            continue
-        words = re.findall(r"[^\W\d_]+", name)  # letters only: "O'Brien & <Co>" → OC
-        base = (words[0][0] + words[-1][0]) if len(words) > 1 else "".join(words)[:2] or "?"
-        label, n = base.upper(), 1
-        while label in taken:
-            n += 1
-            label = f"{base.upper()}{n}"
-        taken.add(label)
-        result[name] = label
-    return result
+    """Short labels for the dots, each a different one: "Ana Lee" → "AL".
+
+    Where initials clash, every name sharing them takes more of its letters ("Ana Lee"
+    and "Alex Li" → "ALe", "ALi"; else "AnL", "AlL"; else "Ana", "Ale"), so no label
+    reads as another's with a number added. Only names still alike after that are
+    numbered, all of them ("AL1", "AL2"). Three letters at most: they sit inside a dot.
+    """
+    options = {name: _label_options(name) for name in dict.fromkeys(names)}
+    level = dict.fromkeys(options, 0)
+    while True:
+        groups: dict[str, list[str]] = {}
+        for name, depth in level.items():
+            groups.setdefault(options[name][depth], []).append(name)
+        clashing = [n for group in groups.values() if len(group) > 1 for n in group]
+        movable = [n for n in clashing if level[n] + 1 < len(options[n])]
+        if not movable:
+            break
+        for name in movable:
+            level[name] += 1
+    labels = {name: options[name][depth] for name, depth in level.items()}
+    alike = Counter(labels.values())
+    numbered: Counter[str] = Counter()
+    for name, label in labels.items():
+        if alike[label] > 1:
+            numbered[label] += 1
+            labels[name] = f"{options[name][0]}{numbered[label]}"
+    return labels
+
+
+def _label_options(name: str) -> list[str]:
+    """Labels for `name`, tried in turn: initials, then more letters of the last or first word."""
+    words = re.findall(r"[^\W\d_]+", name)  # letters only: "O'Brien & <Co>" → OC
+    if not words:
+        return ["?"]
+    first, last = words[0], words[-1]
+    if len(words) == 1:
+        return list(dict.fromkeys([first[:2].upper(), first[:3].capitalize()]))
+    initials = (first[0] + last[0]).upper()
+    return list(
+        dict.fromkeys(
+            [
+                initials,
+                initials + last[1:2].lower(),
+                first[0].upper() + first[1:2] + last[0].upper(),
+                first[:3].capitalize(),
+            ]
+        )
+    )
 
 
 def _legend(initials: dict[str, str], top: float) -> tuple[tuple[LegendItem, ...], float]:

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 
 from scoring.aggregate import CompetencySpec, RatingRow, ScorecardRow, aggregate_application
 from scoring.calibration import LeniencyPoint
-from scoring.charts import competency_dots_chart, leniency_chart
+from scoring.charts import _initials_for, competency_dots_chart, leniency_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 SCALE = [(1, "Unacceptable"), (2, "Developing"), (3, "Proficient"), (4, "Advanced"), (5, "Leader")]
@@ -85,16 +85,38 @@ def test_dot_chart_labels_interviewers_uniquely_and_leaves_shadows_out():
     assert [d.title for d in coding.dots] == ["Ana Lee, Technical: 4", "O'Brien & <Co>, Design: 4"]
 
 
-def test_dot_chart_gives_clashing_initials_a_number():
+def test_dot_chart_gives_clashing_initials_distinct_letters_not_a_number():
     cards = [
-        ScorecardRow(1, "Ana Lee", 1, submitted=True),
-        ScorecardRow(2, "Alex Li", 2, submitted=True),
+        ScorecardRow(1, "Hana Abe", 1, submitted=True),
+        ScorecardRow(2, "Hiro Arai", 2, submitted=True),
+        ScorecardRow(3, "Ines Okafor", 3, submitted=True),
     ]
-    result = aggregate_application(
-        [CompetencySpec(1, "Coding")], cards, [RatingRow(1, 1, 3), RatingRow(2, 1, 3)]
-    )
+    ratings = [RatingRow(1, 1, 3), RatingRow(2, 1, 3), RatingRow(3, 1, 4)]
+    result = aggregate_application([CompetencySpec(1, "Coding")], cards, ratings)
     chart = competency_dots_chart(result.competencies, SCALE)
-    assert [i.initials for i in chart.legend] == ["AL", "AL2"]
+    assert [(i.initials, i.name) for i in chart.legend] == [
+        ("HAb", "Hana Abe"),
+        ("HAr", "Hiro Arai"),
+        ("IO", "Ines Okafor"),
+    ]
+    coding = chart.rows[0]
+    assert sorted(d.initials for d in coding.dots) == ["HAb", "HAr", "IO"]
+
+
+@pytest.mark.parametrize(
+    ("names", "labels"),
+    [
+        (["Ana Lee", "Alex Li"], ["ALe", "ALi"]),
+        (["Ana Lee", "Anne Lee"], ["Ana", "Ann"]),
+        (["Ana Lee", "Ana Leone", "Bo Li"], ["AL1", "AL2", "BL"]),
+        (["Cher", "Chen", "O'Brien & <Co>", "&"], ["CH1", "CH2", "OC", "?"]),
+    ],
+)
+def test_every_interviewer_gets_a_different_short_label(names, labels):
+    got = _initials_for(names)
+    assert list(got.values()) == labels
+    assert len(set(got.values())) == len(names)
+    assert all(len(label) <= 3 for label in got.values())
 
 
 def test_dot_chart_describes_itself_in_words():
