@@ -171,6 +171,16 @@ class RatingScale(Versioned):
     def meets_point(self):
         return next((p for p in self.points.all() if p.meets_bar), None)
 
+    @property
+    def called(self) -> str:
+        """The name as a sentence says it: "the DevOps scale", "the Five-point scale".
+
+        Many names already end in "scale"; "on the {{ scale.name }} scale" doubled it.
+        """
+        return (
+            self.name if self.name.lower().rstrip(" .").endswith("scale") else f"{self.name} scale"
+        )
+
 
 class ScalePoint(LockedChild):
     parent_field = "scale"

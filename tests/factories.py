@@ -258,7 +258,9 @@ def assign(interview, person, role: str = "interviewer", *, by=None):
     return assign_person(interview, person, role, by=by)
 
 
-def make_scoring_loop(*, peers_may_read: bool = False, scale_values=(5, 4, 3, 2, 1), by=None):
+def make_scoring_loop(
+    *, peers_may_read: bool = False, scale_values=(5, 4, 3, 2, 1), scale_name=None, by=None
+):
     """A published loop whose first stage is scored: two competencies, three questions.
 
     The stage plans a must-ask question (primary competency, a three-item checklist, a
@@ -284,7 +286,7 @@ def make_scoring_loop(*, peers_may_read: bool = False, scale_values=(5, 4, 3, 2,
         name=f"Scored loop {_n()}",
         role=make_role(ladder),
         level=ladder.levels.first(),
-        scale=make_scale(bank, values=scale_values),
+        scale=make_scale(bank, values=scale_values, **({"name": scale_name} if scale_name else {})),
         competencies=[ownership, systems],
         by=by,
     )
