@@ -24,6 +24,7 @@ from .checking import FIELDS, Checker
 from .exporting import (
     bank_entry,
     competency_entry,
+    curated_set_entry,
     export_bank,
     export_document,
     exported_items,
@@ -57,6 +58,7 @@ __all__ = [
     "Resolver",
     "bank_entry",
     "competency_entry",
+    "curated_set_entry",
     "export_bank",
     "export_document",
     "exported_items",

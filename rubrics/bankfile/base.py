@@ -15,9 +15,11 @@ KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KEY_MAX = Question._meta.get_field("key").max_length
 POINT_RANGE = (-100, 100)
 MINUTES_RANGE = (1, 180)
+# A curated set is written for one stage: a stage's own bounds (interviews.Stage).
+STAGE_MINUTES_RANGE = (5, 480)
 DASH = "\u2013"  # an en dash: ranges read as in docs/bank-format.md
 KINDS = tuple(Question.Kind.values)
-SECTIONS = ("scales", "competencies", "tags", "ladders", "roles", "questions")
+SECTIONS = ("scales", "competencies", "tags", "ladders", "roles", "questions", "curated_sets")
 # A file with problems everywhere lists this many, then says how many more there are.
 MAX_PROBLEMS = 200
 
@@ -46,6 +48,7 @@ class BankData:
     ladders: list[dict] = field(default_factory=list)
     roles: list[dict] = field(default_factory=list)
     questions: list[dict] = field(default_factory=list)
+    curated_sets: list[dict] = field(default_factory=list)
     # Tags named by questions but not listed under `tags:`.
     used_tags: list[str] = field(default_factory=list)
 

@@ -8,6 +8,8 @@ from accounts.validators import ITEM_MAX, ITEMS_MAX, TEXT_MAX, column_max, shown
 from ..models import (
     Bank,
     Competency,
+    CuratedSet,
+    CuratedSetItem,
     Ladder,
     LadderDimension,
     Level,
@@ -24,6 +26,7 @@ from .base import (
     MINUTES_RANGE,
     POINT_RANGE,
     SECTIONS,
+    STAGE_MINUTES_RANGE,
     _is_int,
     _type_name,
     _valid_key,
@@ -36,7 +39,7 @@ FIELDS = {
     "bank": ("key", "name", "version", "description"),
     "scale": ("key", "name", "description", "points"),
     "point": ("value", "label", "definition", "meets_bar"),
-    "competency": ("key", "name", "description", "anchors"),
+    "competency": ("key", "name", "description", "anchors", "level_anchors"),
     "tag": ("key", "name"),
     "ladder": ("key", "name", "description", "dimensions", "levels"),
     "dimension": ("key", "name"),
@@ -49,7 +52,7 @@ FIELDS = {
         "readiness_signals",
         "anti_patterns",
     ),
-    "role": ("key", "name", "description", "ladder"),
+    "role": ("key", "name", "description", "ladder", "usual_level", "scale"),
     "question": (
         "key",
         "title",
@@ -70,6 +73,8 @@ FIELDS = {
         "derived_from",
     ),
     "question_competencies": ("primary", "secondary"),
+    "curated_set": ("key", "name", "description", "roles", "minutes", "items"),
+    "curated_item": ("question", "minutes", "backup", "use_it_when"),
 }
 
 
@@ -224,12 +229,16 @@ class Checker:
         value = entry.get(name)
         if value is None:
             return {}
+        return self.anchor_map(value, f"{path}.{name}")
+
+    def anchor_map(self, value: Any, path: str) -> dict[int, str]:
+        """Scores to non-empty text, highest score first."""
         if not isinstance(value, dict):
-            self.problem(f"{path}.{name}", "must map scores to text (e.g. 5: ...)")
+            self.problem(path, "must map scores to text (e.g. 5: ...)")
             return {}
         result = {}
         for score, text in value.items():
-            where = f"{path}.{name}.{score}"
+            where = f"{path}.{score}"
             problem = text_problem(text) if isinstance(text, str) else None
             if not _is_int(score):
                 self.problem(where, "the score must be a whole number")
@@ -313,7 +322,32 @@ def _read_competency(c: Checker, raw: dict, path: str) -> dict:
         "name": c.text(raw, "name", path, required=True, max_length=column_max(Competency, "name")),
         "description": c.text(raw, "description", path),
         "anchors": c.anchors(raw, "anchors", path),
+        "level_anchors": _read_level_anchors(c, raw, path),
     }
+
+
+def _read_level_anchors(c: Checker, raw: dict, path: str) -> dict[str, dict[int, str]]:
+    """{"ladder/level": {score: text}}: anchors written for one level. The levels are
+    put in ladder order once they are resolved (`resolving`)."""
+    value = raw.get("level_anchors")
+    where = f"{path}.level_anchors"
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        c.problem(where, 'must map levels ("ladder/level") to anchors (score: text)')
+        return {}
+    result = {}
+    for ref, anchors in value.items():
+        ladder, slash, level = str(ref).partition("/")
+        if not (isinstance(ref, str) and slash and _valid_key(ladder) and _valid_key(level)):
+            c.problem(f"{where}.{ref}", f'a level is written "ladder/level", got "{shown(ref)}"')
+            continue
+        parsed = c.anchor_map(anchors, f"{where}.{ref}")
+        if parsed:
+            result[ref] = parsed
+        elif isinstance(anchors, dict) and not anchors:
+            c.problem(f"{where}.{ref}", "lists no anchors (leave the level out instead)")
+    return result
 
 
 def _read_tag(c: Checker, raw: dict, path: str) -> dict:
@@ -413,7 +447,81 @@ def _read_role(c: Checker, raw: dict, path: str) -> dict:
         "name": c.text(raw, "name", path, required=True, max_length=column_max(Role, "name")),
         "description": c.text(raw, "description", path),
         "ladder": c.key(raw, "ladder", path),
+        "usual_level": _optional_level(c, raw, "usual_level", path),
+        "scale": (c.key(raw, "scale", path) or None) if raw.get("scale") is not None else None,
     }
+
+
+def _optional_level(c: Checker, raw: dict, name: str, path: str) -> str | None:
+    """An optional "ladder/level" reference; None when absent or malformed (reported)."""
+    value = raw.get(name)
+    if value is None:
+        return None
+    text = c.text(raw, name, path)
+    ladder, slash, level = text.partition("/")
+    if not text:
+        return None
+    if not (slash and _valid_key(ladder) and _valid_key(level)):
+        c.problem(f"{path}.{name}", f'a level is written "ladder/level", got "{shown(text)}"')
+        return None
+    return text
+
+
+def _read_curated_set(c: Checker, raw: dict, path: str) -> dict:
+    items_raw = raw.get("items")
+    if not isinstance(items_raw, list) or not items_raw:
+        c.problem(f"{path}.items", "required: a list of at least one question")
+        items_raw = items_raw if isinstance(items_raw, list) else []
+    items, seen = [], {}
+    for i, item_raw in enumerate(items_raw):
+        where = f"{path}.items[{i}]"
+        item = c.mapping(item_raw, where, "curated_item")
+        if item is None:
+            continue
+        parsed = _read_curated_item(c, item, where)
+        key = parsed["question"]
+        if key and key in seen:
+            c.problem(f"{where}.question", f'"{key}" is already in this set ({seen[key]})')
+            continue
+        seen[key] = where
+        items.append((where, parsed))
+    minutes = raw.get("minutes")
+    return {
+        "key": c.key(raw, "key", path),
+        "name": c.text(raw, "name", path, required=True, max_length=column_max(CuratedSet, "name")),
+        "description": c.text(raw, "description", path),
+        "roles": c.keys(raw, "roles", path),
+        "minutes": c.integer(raw, "minutes", path, bounds=STAGE_MINUTES_RANGE)
+        if minutes is not None
+        else None,
+        "items": items,
+    }
+
+
+def _read_curated_item(c: Checker, raw: dict, path: str) -> dict:
+    backup = c.boolean(raw, "backup", path)
+    condition = c.text(
+        raw, "use_it_when", path, max_length=column_max(CuratedSetItem, "backup_condition")
+    )
+    if backup and not condition.strip() and not _text_problem_reported(raw, "use_it_when"):
+        c.problem(f"{path}.use_it_when", "required for a backup: when to ask it instead")
+    elif condition and not backup:
+        c.problem(f"{path}.use_it_when", "only a backup has one (add backup: true, or remove it)")
+    minutes = raw.get("minutes")
+    return {
+        "question": c.key(raw, "question", path),
+        "minutes": c.integer(raw, "minutes", path, bounds=MINUTES_RANGE)
+        if minutes is not None
+        else None,
+        "backup": backup,
+        "use_it_when": condition if backup else "",
+    }
+
+
+def _text_problem_reported(raw: dict, name: str) -> bool:
+    """Whether `name` holds something `Checker.text` already refused (not text, too long)."""
+    value = raw.get(name)
+    return value is not None and (not isinstance(value, str) or bool(text_problem(value)))
 
 
 def _read_question(c: Checker, raw: dict, path: str) -> dict:
@@ -461,6 +569,7 @@ READERS = {
     "ladders": ("ladder", _read_ladder),
     "roles": ("role", _read_role),
     "questions": ("question", _read_question),
+    "curated_sets": ("curated_set", _read_curated_set),
 }
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 import yaml
 
-from ..models import Bank, Competency, Ladder, Question, RatingScale, Role, Tag
+from ..models import Bank, Competency, CuratedSet, Ladder, Question, RatingScale, Role, Tag
 from .base import FORMAT, SECTIONS
 
 
@@ -45,7 +45,17 @@ def competency_entry(competency: Competency) -> dict:
         "name": competency.name,
         "description": competency.description,
         "anchors": _anchor_map(competency.anchors.all()),
+        "level_anchors": _level_anchor_map(competency.level_anchors.all()),
     }
+
+
+def _level_anchor_map(anchors) -> dict[str, dict[int, str]]:
+    """{"ladder/level": {score: text}}, levels by ladder then lowest first."""
+    by_level: dict = {}
+    for anchor in anchors:
+        by_level.setdefault(anchor.level, []).append(anchor)
+    ordered = sorted(by_level, key=lambda lv: (lv.ladder.key, lv.order))
+    return {level.ref: _anchor_map(by_level[level]) for level in ordered}
 
 
 def tag_entry(tag: Tag) -> dict:
@@ -84,6 +94,27 @@ def role_entry(role: Role) -> dict:
         "name": role.name,
         "description": role.description,
         "ladder": role.ladder.key,
+        "usual_level": role.usual_level.ref if role.usual_level else None,
+        "scale": role.default_scale_key or None,
+    }
+
+
+def curated_set_entry(curated: CuratedSet) -> dict:
+    return {
+        "key": curated.key,
+        "name": curated.name,
+        "description": curated.description,
+        "roles": sorted(r.key for r in curated.roles.all()),
+        "minutes": curated.minutes,
+        "items": [
+            {
+                "question": item.question_key,
+                "minutes": item.minutes,
+                "backup": item.is_backup,
+                "use_it_when": item.backup_condition,
+            }
+            for item in sorted(curated.items.all(), key=lambda i: i.order)
+        ],
     }
 
 
@@ -149,7 +180,11 @@ def exported_items(bank: Bank) -> dict[str, list]:
     )
     used = {q.primary_competency.key for q in questions}
     used |= {c.key for q in questions for c in q.secondary_competencies.all()}
-    competencies = Competency.objects.current().filter(bank=bank).prefetch_related("anchors")
+    competencies = (
+        Competency.objects.current()
+        .filter(bank=bank)
+        .prefetch_related("anchors", "level_anchors__level__ladder")
+    )
     return {
         "scales": list(
             RatingScale.objects.active()
@@ -168,8 +203,11 @@ def exported_items(bank: Bank) -> dict[str, list]:
                 "key"
             )
         ),
-        "roles": list(bank.roles.select_related("ladder").order_by("key")),
+        "roles": list(bank.roles.select_related("ladder", "usual_level__ladder").order_by("key")),
         "questions": questions,
+        "curated_sets": list(
+            bank.curated_sets.prefetch_related("roles", "items").order_by("order", "key")
+        ),
     }
 
 
@@ -182,6 +220,7 @@ def export_document(bank: Bank) -> dict:
         "ladders": ladder_entry,
         "roles": role_entry,
         "questions": question_entry,
+        "curated_sets": curated_set_entry,
     }
     document: dict[str, Any] = {"format": FORMAT, "bank": bank_entry(bank)}
     for section in SECTIONS:

@@ -13,9 +13,12 @@ from ..models import (
     Bank,
     Competency,
     CompetencyAnchor,
+    CuratedSet,
+    CuratedSetItem,
     Ladder,
     LadderDimension,
     Level,
+    LevelAnchor,
     LevelExpectation,
     Question,
     QuestionAnchor,
@@ -29,6 +32,7 @@ from .base import SECTIONS, BankData, BankFileError, tag_name_from_key
 from .exporting import (
     bank_entry,
     competency_entry,
+    curated_set_entry,
     ladder_entry,
     question_entry,
     role_entry,
@@ -96,16 +100,19 @@ def import_bank(
     data = parse_bank(text, max_bytes=max_bytes)
     report = ImportReport(bank_key=data.bank["key"], dry_run=dry_run)
     bank = _import_bank_row(data.bank, report)
+    _import_tags(data, report)
+    # Ladders before competencies: a competency's anchors for a level name the level.
+    for entry in data.ladders:
+        _import_ladder(entry, bank, report)
     for entry in data.scales:
         _import_versioned(RatingScale, entry, bank, report, "scales")
     for entry in data.competencies:
         _import_versioned(Competency, entry, bank, report, "competencies")
-    _import_tags(data, report)
-    for entry in data.ladders:
-        _import_ladder(entry, bank, report)
     for entry in data.roles:
         _import_role(entry, bank, report)
     _import_questions(data.questions, bank, report)
+    for order, entry in enumerate(data.curated_sets):
+        _import_curated_set(entry, order, bank, report)
     if dry_run:
         transaction.set_rollback(True)
     elif report.changed:
@@ -188,6 +195,28 @@ def _apply_competency(competency: Competency, entry: dict) -> None:
     competency.name, competency.description = entry["name"], entry["description"]
     competency.save()
     _sync_anchors(competency, CompetencyAnchor, "competency", entry["anchors"])
+    _sync_level_anchors(competency, entry["level_anchors"])
+
+
+def _sync_level_anchors(competency: Competency, by_level: dict[str, dict[int, str]]) -> None:
+    """Make the competency's anchors per level match the file's (by level and score)."""
+    levels = {lv.ref: lv for lv in _levels(list(by_level))}
+    wanted = {
+        (levels[ref].pk, value): text for ref, a in by_level.items() for value, text in a.items()
+    }
+    existing = {(a.level_id, a.value): a for a in competency.level_anchors.all()}
+    for key, anchor in existing.items():
+        if key not in wanted:
+            anchor.delete()
+    for (level_id, value), text in wanted.items():
+        anchor = existing.get((level_id, value))
+        if anchor is None:
+            LevelAnchor.objects.create(
+                competency=competency, level_id=level_id, value=value, text=text
+            )
+        elif anchor.text != text:
+            anchor.text = text
+            anchor.save()
 
 
 def _apply_question(question: Question, entry: dict) -> None:
@@ -435,4 +464,35 @@ def _import_role(entry: dict, bank: Bank, report: ImportReport) -> None:
     role = role or Role(key=entry["key"], bank=bank)
     role.name, role.description = entry["name"], entry["description"]
     role.ladder = Ladder.objects.get(key=entry["ladder"])
+    usual = _levels([entry["usual_level"]]) if entry["usual_level"] else []
+    role.usual_level = usual[0] if usual else None
+    role.default_scale_key = entry["scale"] or ""
     role.save()
+
+
+def _import_curated_set(entry: dict, order: int, bank: Bank, report: ImportReport) -> None:
+    """Create or update one of the bank's curated sets; its items are replaced whole."""
+    curated = bank.curated_sets.filter(key=entry["key"]).first()
+    if curated is not None and curated.order == order and curated_set_entry(curated) == entry:
+        report.add("curated_sets", "unchanged")
+        return
+    report.add("curated_sets", "created" if curated is None else "updated")
+    curated = curated or CuratedSet(bank=bank, key=entry["key"])
+    curated.name, curated.description = entry["name"], entry["description"]
+    curated.minutes, curated.order = entry["minutes"], order
+    curated.save()
+    curated.roles.set(Role.objects.filter(key__in=entry["roles"]))
+    curated.items.all().delete()
+    CuratedSetItem.objects.bulk_create(
+        [
+            CuratedSetItem(
+                curated_set=curated,
+                question_key=item["question"],
+                order=position,
+                minutes=item["minutes"],
+                is_backup=item["backup"],
+                backup_condition=item["use_it_when"],
+            )
+            for position, item in enumerate(entry["items"], start=1)
+        ]
+    )

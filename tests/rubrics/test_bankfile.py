@@ -169,6 +169,22 @@ def test_export_writes_every_field_in_the_documented_order():
         "ladders",
         "roles",
         "questions",
+        "curated_sets",
+    ]
+    assert list(document["competencies"][0]) == [
+        "key",
+        "name",
+        "description",
+        "anchors",
+        "level_anchors",
+    ]
+    assert list(document["roles"][0]) == [
+        "key",
+        "name",
+        "description",
+        "ladder",
+        "usual_level",
+        "scale",
     ]
     assert list(document["questions"][1]) == [
         "key",
