@@ -13,6 +13,10 @@ PY := $(VENV)/bin/python
 # A local run: DEBUG on (so demo users may exist), unless the caller said otherwise.
 LOCAL_ENV := DEBUG=$${DEBUG:-true}
 IS_312 := import sys; sys.exit(sys.version_info < (3, 12))
+# How many packages pyproject.toml names (the project's and its test extra's), for the
+# install's progress line.
+COUNT_DEPENDENCIES := import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	print(len(p["dependencies"]) + len(p.get("optional-dependencies", {}).get("test", [])))
 # Where to look for Python 3.12+ when PYTHON is not given. pyenv's builds go by full
 # path because its shims fail for versions that are not the selected one.
 PY_CANDIDATES := python3.14 python3.13 python3.12 \
@@ -22,7 +26,11 @@ PY_CANDIDATES := python3.14 python3.13 python3.12 \
 .PHONY: run test venv setup lint clean
 
 # The virtualenv, rebuilt when pyproject.toml changes. uv installs in seconds; when uv
-# itself cannot be installed (no index), plain pip does the same more slowly.
+# itself cannot be installed (no index), plain pip does the same more slowly. Each step
+# says what it does before it starts (a first install can take minutes on a busy machine);
+# uv's per-package lines are left out, its summary lines (resolved, installed) kept. The
+# image sets PYTHONDONTWRITEBYTECODE, so the bytecode is compiled here, once (pip does
+# it as it installs).
 $(VENV)/.installed: pyproject.toml
 	@if ! { [ -x $(PY) ] && $(PY) -c '$(IS_312)' 2>/dev/null; }; then \
 		py="$(PYTHON)"; \
@@ -34,22 +42,32 @@ $(VENV)/.installed: pyproject.toml
 			done; \
 		fi; \
 		[ -n "$$py" ] || { echo "Loopwright needs Python 3.12 or newer: install it, or pass PYTHON=/path/to/python3.12" >&2; exit 1; }; \
-		echo "Creating $(VENV) with $$py ($$($$py -c 'import platform; print(platform.python_version())'))"; \
+		echo "==> Creating the virtualenv $(VENV) with $$py (Python $$($$py -c 'import platform; print(platform.python_version())'))"; \
 		rm -rf $(VENV) && $$py -m venv $(VENV); \
 	fi
-	@echo "Installing dependencies into $(VENV)"
-	@if $(PY) -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; then \
-		$(VENV)/bin/uv pip install --quiet --python $(PY) --compile-bytecode -e '.[test]'; \
+	@set -o pipefail; started=$$SECONDS; \
+	wanted=$$($(PY) -c '$(COUNT_DEPENDENCIES)'); \
+	echo "==> Installing Loopwright's dependencies into $(VENV): $$wanted packages named in pyproject.toml, with what they need"; \
+	echo "    getting uv, the fast installer"; \
+	if $(PY) -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; then \
+		echo "    installing with uv (seconds)"; \
+		$(VENV)/bin/uv pip install --python $(PY) -e '.[test]' 2>&1 \
+			| sed -u -e '/^ [-+~] /d' -e 's/^/    /'; \
+		echo "    compiling their bytecode, so that every process starts fast (the longest part)"; \
+		$(PY) -m compileall -q -j 0 "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" >/dev/null; \
 	else \
-		echo "(uv unavailable, installing with pip)"; \
+		echo "    uv unavailable: installing with pip (a minute or more)"; \
 		$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'; \
-	fi
+	fi; \
+	echo "    $$($(PY) -m pip list --disable-pip-version-check --format=freeze 2>/dev/null | wc -l) packages in $(VENV), $$((SECONDS - started))s"
 	@touch $@
 
 venv: $(VENV)/.installed
 
 setup: venv
+	@echo "==> Migrating the database ($$([ -n "$$DATABASE_URL" ] && echo "the one DATABASE_URL names" || echo "SQLite, db.sqlite3"))"
 	@$(LOCAL_ENV) $(PY) manage.py migrate --no-input -v 0
+	@echo "==> Loading the demo: built-in banks, two loops, people, candidates and scorecards"
 	@$(LOCAL_ENV) $(PY) manage.py load_demo
 
 run: setup
