@@ -10,7 +10,8 @@ checks each once htmx has loaded what the page loads by itself. Then the states 
 htmx produces (a draft loop's builder with its suggestions, search results and a
 refused stage; a scorecard after a rating is saved; the committee's decision refused;
 an invitation refused) and the key screens at a phone's width (390 px). Any serious or
-critical violation fails, listed by page, rule and the nodes it targets.
+critical violation fails, listed by page, rule and the nodes it targets; so does a page
+wider than its window (a wide table scrolls in its own region, never the whole page).
 
 Django's own admin pages are Django's templates: only its home page is checked.
 """
@@ -165,7 +166,18 @@ def violations(page: Page, label: str) -> list[Violation]:
 def check_url(page: Page, site: str, persona: str, url: str, note: str = "") -> list[Violation]:
     page.goto(site + url)
     settled(page)
-    return violations(page, f"[{persona}] {url}{note}")
+    return violations(page, f"[{persona}] {url}{note}") + sideways(page, f"[{persona}] {url}{note}")
+
+
+def sideways(page: Page, label: str) -> list[Violation]:
+    """The page itself wider than the screen (wide tables scroll in their own region)."""
+    width, seen = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    if width <= seen:
+        return []
+    wider = f"the page is {width} px wide in a {seen} px window"
+    return [Violation(label, "page-wider-than-screen", "serious", ("html",), wider)]
 
 
 def check_state(page: Page, persona: str, what: str, act: Callable[[Page], None]):
@@ -314,3 +326,28 @@ def test_the_check_reports_what_axe_finds(page: Page):
     assert {v.rule for v in found} >= {"color-contrast", "label"}
     assert all(v.impact in FAILING_IMPACTS and v.targets for v in found)
     assert "sample" in str(found[0]) and found[0].rule in str(found[0])
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366px", "390px"])
+def test_the_committee_sees_every_level_of_the_table_without_scrolling_sideways(
+    demo, browser: Browser, viewport
+):
+    """M3's table shows M2 and M4 beside it: no level hides behind a horizontal scroll."""
+    application = Application.objects.get(candidate__email="amara.osei@example.com")
+    context = signed_in(browser, demo, COMMITTEE, viewport=viewport)
+    page = context.new_page()
+    page.goto(f"{demo}/scoring/applications/{application.pk}/committee/")
+    levels = page.locator(".committee-levels")
+    expect(levels.get_by_role("columnheader", name="M4")).to_be_attached()
+
+    box = levels.bounding_box()
+    for level in ("M2", "M3", "M4"):
+        cells = levels.locator(f'td[data-level^="{level}"]')
+        assert cells.count() >= 2, f"no {level} cells"
+        for cell in cells.all():
+            edge = cell.bounding_box()
+            assert box["x"] <= edge["x"] and edge["x"] + edge["width"] <= box["x"] + box["width"]
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    section_overflow = levels.evaluate("el => el.scrollWidth - el.clientWidth")
+    context.close()
+    assert page_width <= viewport["width"] and section_overflow <= 0
