@@ -33,7 +33,7 @@ FONT = "DejaVu Sans, Verdana, system-ui, sans-serif"
 # Passed to the templates as `chart.colors` so the PDF needs no stylesheet.
 COLORS = {
     "ink": "#2f3b48",
-    "muted": "#6b7785",
+    "muted": "#596470",  # 5.3:1 on the disagreement wash (WCAG AA for small text)
     "grid": "#d9dee4",
     "bar": "#0f766e",
     "disagreement": "#fbefd9",
