@@ -1,31 +1,107 @@
 from django import forms
+from django.utils.text import slugify
 
 from accounts.validators import SafeForm, SafeModelForm
-from rubrics.forms import LevelChoiceField
-from rubrics.models import Competency, Level, RatingScale, Role
+from rubrics.forms import LevelChoiceField, QuestionFilterForm, QuestionForm
+from rubrics.models import Competency, Level, Question, RatingScale, Role
+from rubrics.services import unique_key
 
 from .models import MAX_PANEL, Loop, LoopCompetency, PlannedQuestion, Stage
 
 
 class CompetencyChoices(forms.ModelMultipleChoiceField):
+    """Competencies as checkboxes, named alone: the page groups them under their bank."""
+
     def label_from_instance(self, obj: Competency) -> str:
-        return f"{obj.name} — {obj.bank.name}"
+        return obj.name
+
+
+class LoopRoleForm(SafeForm):
+    """The new-loop page's GET: which role it starts from (its ladder's levels, defaults)."""
+
+    role = forms.ModelChoiceField(
+        queryset=Role.objects.select_related("ladder", "usual_level").order_by("name"),
+        required=False,
+    )
+
+
+def scale_for_role(role: Role | None) -> RatingScale | None:
+    """The current version of the role's default scale; None when it names none (or no
+    active scale has that key): the recruiter chooses, as before roles had one."""
+    if role is None or not role.default_scale_key:
+        return None
+    return RatingScale.objects.active().filter(key=role.default_scale_key).first()
 
 
 class LoopCreateForm(SafeForm):
+    """A new loop: the levels offered are the chosen role's ladder's, the role's usual
+    level and default scale come preselected, and the competencies come grouped by bank."""
+
     name = forms.CharField(max_length=200, help_text="e.g. “DevOps engineer, Senior”.")
-    role = forms.ModelChoiceField(queryset=Role.objects.select_related("ladder").order_by("name"))
+    role = forms.ModelChoiceField(
+        queryset=Role.objects.select_related("ladder", "usual_level").order_by("name"),
+        help_text="Its ladder gives the levels to choose from.",
+    )
     level = LevelChoiceField(
         queryset=Level.objects.select_related("ladder").order_by("ladder__name", "order"),
         help_text="A level of the role's ladder.",
     )
     scale = forms.ModelChoiceField(queryset=RatingScale.objects.active().order_by("name"))
+    emphasis = forms.ChoiceField(
+        choices=Loop.Emphasis.choices,
+        initial=Loop.Emphasis.BALANCED,
+        required=False,
+        help_text="What the suggested question sets lead with.",
+    )
     competencies = CompetencyChoices(
         queryset=Competency.objects.active().select_related("bank").order_by("bank__name", "name"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="What the loop assesses; you can change this while building.",
     )
+
+    def __init__(self, *args, role: Role | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        role = self._chosen_role() or role
+        self.chosen_role = role
+        field = self.fields["level"]
+        if role is None:
+            # No role yet: every ladder's levels, grouped, until one is chosen.
+            grouped: dict[str, list] = {}
+            for level in field.queryset:
+                grouped.setdefault(level.ladder.name, []).append((level.pk, level.name))
+            field.widget.choices = [("", field.empty_label), *grouped.items()]
+            return
+        self.initial.setdefault("role", role.pk)
+        if role.usual_level_id and role.usual_level.ladder_id == role.ladder_id:
+            self.initial.setdefault("level", role.usual_level_id)
+        scale = scale_for_role(role)
+        if scale is not None:
+            self.initial.setdefault("scale", scale.pk)
+        # Only the role's ladder is offered; clean() still says why another one is refused.
+        field.widget.choices = [("", field.empty_label)] + [
+            (level.pk, level.name) for level in role.ladder.levels.order_by("order")
+        ]
+
+    def _chosen_role(self) -> Role | None:
+        """The role in the submitted data, if it is one (bad input is clean()'s to report)."""
+        if not self.is_bound:
+            return None
+        try:
+            return self.fields["role"].clean(self.data.get(self.add_prefix("role")))
+        except forms.ValidationError:
+            return None
+
+    def clean_emphasis(self) -> str:
+        return self.cleaned_data["emphasis"] or Loop.Emphasis.BALANCED
+
+    def competency_groups(self) -> list[tuple[str, list]]:
+        """The competency checkboxes by bank, in the field's order: one fieldset each."""
+        groups: dict[str, list] = {}
+        options = self["competencies"].subwidgets
+        for competency, option in zip(self.fields["competencies"].queryset, options, strict=True):
+            groups.setdefault(competency.bank.name, []).append(option)
+        return list(groups.items())
 
     def clean(self):
         cleaned = super().clean()
@@ -41,7 +117,14 @@ class LoopCreateForm(SafeForm):
 class LoopSettingsForm(SafeModelForm):
     class Meta:
         model = Loop
-        fields = ["name", "scale", "bar", "peers_may_read", "second_opinion_from_another_stage"]
+        fields = [
+            "name",
+            "scale",
+            "bar",
+            "emphasis",
+            "peers_may_read",
+            "second_opinion_from_another_stage",
+        ]
         labels = {
             "peers_may_read": "Interviewers may read colleagues' submitted scorecards "
             "after submitting their own",
@@ -60,6 +143,29 @@ class LoopSettingsForm(SafeModelForm):
             values = ", ".join(str(v) for v in scale.points.values_list("value", flat=True))
             self.add_error("bar", f"{bar} is not a point of {scale.name} ({values}).")
         return cleaned
+
+
+class BuilderSearchForm(QuestionFilterForm):
+    """The builder's question search: the bank page's filters, within the loop's
+    competencies until the recruiter widens it (the choice travels with every search)."""
+
+    LOOP, ALL = "loop", "all"
+    field_order = ["q", "scope"]
+    scope = forms.ChoiceField(
+        label="Show",
+        choices=[(LOOP, "This loop's competencies"), (ALL, "Every bank")],
+        required=False,
+        initial=LOOP,
+    )
+
+    def scoped(self) -> bool:
+        """Within the loop's competencies: unless widened, or a competency is chosen."""
+        if not self.is_bound:
+            return True
+        if not self.is_valid():
+            return self.data.get("scope") != self.ALL
+        data = self.cleaned_data
+        return data.get("scope") != self.ALL and not data.get("competency")
 
 
 class AddCompetencyForm(SafeForm):
@@ -177,3 +283,47 @@ class AcceptSuggestionForm(SafeForm):
 
 class PublishForm(SafeForm):
     confirmed = forms.BooleanField(required=False)
+
+
+class ForkQuestionForm(QuestionForm):
+    """The fork page's question form in plain words: the new question lives in the
+    original's bank and takes a key made from its title, both changeable under "Advanced"."""
+
+    key_help = (
+        "Leave empty and one is made from the title. A key is the question's stable name "
+        "in bank files: lower-case letters, digits and hyphens, never reused."
+    )
+
+    def __init__(self, *args, origin: Question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.origin = origin
+        self.fields["bank"].required = False
+        self.fields["bank"].empty_label = None
+        self.fields["bank"].help_text = "Where the new question is kept: the original's bank."
+        key = self.fields["key"]
+        key.required = False
+        key.help_text = self.key_help
+        key.error_messages["invalid"] = (
+            "A key uses only lower-case letters, digits and hyphens (e.g. on-call-handover)."
+        )
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if key and Question.objects.filter(key=key).exists():
+            raise forms.ValidationError(
+                f"Another question already has the key “{key}”. Choose another one, "
+                "or leave it empty to have one made from the title."
+            )
+        return key
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["bank"] = cleaned.get("bank") or self.origin.bank
+        if not cleaned.get("key") and "key" not in self.errors:
+            base = slugify(cleaned.get("title") or "")[:76] or f"{self.origin.key}-fork"[:76]
+            cleaned["key"] = unique_key(Question, base)
+        return cleaned
+
+    def advanced_errors(self) -> bool:
+        """Whether "Advanced" opens by itself: one of its fields has an error."""
+        return bool(self["key"].errors or self["bank"].errors)

@@ -34,6 +34,7 @@ def create_loop(
     level,
     scale,
     competencies,
+    emphasis: str = Loop.Emphasis.BALANCED,
     second_opinion_from_another_stage: bool = False,
     by,
 ) -> Loop:
@@ -43,6 +44,7 @@ def create_loop(
         role=role,
         level=level,
         scale=scale,
+        emphasis=emphasis,
         second_opinion_from_another_stage=second_opinion_from_another_stage,
         created_by=by,
     )
@@ -58,7 +60,8 @@ def update_loop(loop: Loop, changes: dict, *, by) -> Loop:
     before = {name: str(getattr(loop, name)) for name in changes}
     for name, value in changes.items():
         setattr(loop, name, value)
-    loop.full_clean()
+    # Who created it is bookkeeping, not a setting: loaded demo loops have nobody.
+    loop.full_clean(exclude=["created_by"])
     loop.save()
     record(
         by,

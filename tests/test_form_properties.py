@@ -116,6 +116,7 @@ CONTEXT = {
     "LoopCompetencyForm": lambda w: {"instance": w.loop.loop_competencies.first()},
     "PlanQuestionForm": lambda w: {"loop": w.loop},
     "SuggestForm": lambda w: {"stage": w.stage},
+    "ForkQuestionForm": lambda w: {"origin": w.question},
     "LevelForm": lambda w: {
         "ladder": w.ladder,
         "dimensions": list(w.ladder.dimensions.all()),
@@ -142,6 +143,7 @@ def world(catalogue, recruiter):
         loop=loop,
         stage=make_stage(loop),
         ladder=catalogue.ladder,
+        question=catalogue.question,
     )
 
 

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_htmx.http import trigger_client_event
 
 from accounts.permissions import require, require_recruiter
-from rubrics.forms import QuestionFilterForm
 from rubrics.models import Question
 
 from .. import coverage
 from ..forms import (
     AddCompetencyForm,
+    BuilderSearchForm,
     LoopCompetencyForm,
     LoopSettingsForm,
     PlannedQuestionForm,
@@ -126,13 +126,18 @@ def builder_context(loop: Loop, *, bound: dict | None = None) -> dict:
 
 
 def search_context(loop: Loop, params) -> dict:
-    """The builder's question search: the bank page's filters, with an "add to stage" form."""
-    form = QuestionFilterForm(params or None)
+    """The builder's question search: the bank page's filters, with an "add to stage" form.
+
+    It keeps to the questions whose primary competency the loop assesses until the
+    recruiter chooses "Every bank" (or a competency): a refresh after a builder change
+    sends the same choice back, so the scope never drops by itself.
+    """
+    form = BuilderSearchForm(params or None)
     questions = Question.objects.active().for_bank_page()
     if form.is_bound and form.is_valid():
         questions = form.filter(questions)
-    elif not form.is_bound:
-        # Before any search: the questions whose primary competency the loop assesses.
+    scoped = form.scoped()
+    if scoped:
         keys = loop.loop_competencies.values("competency__key")
         questions = questions.filter(primary_competency__key__in=keys)
     page = Paginator(questions, SEARCH_PAGE_SIZE).get_page(params.get("page"))
@@ -143,7 +148,7 @@ def search_context(loop: Loop, params) -> dict:
         "search_form": form,
         "search_page": page,
         "search_query": query.urlencode(),
-        "search_scoped": not form.is_bound,
+        "search_scoped": scoped,
         "plan_form": PlanQuestionForm(loop=loop),
     }
 

@@ -10,7 +10,13 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.permissions import require_recruiter
 
 from .. import services
-from ..forms import AddCompetencyForm, LoopCompetencyForm, LoopCreateForm, LoopSettingsForm
+from ..forms import (
+    AddCompetencyForm,
+    LoopCompetencyForm,
+    LoopCreateForm,
+    LoopRoleForm,
+    LoopSettingsForm,
+)
 from ..models import Loop
 from .common import (
     builder_context,
@@ -30,13 +36,20 @@ def loop_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def loop_create(request: HttpRequest) -> HttpResponse:
+    """The new-loop form; `?role=` (htmx, when the role changes) re-renders its
+    role-dependent fields: the ladder's levels, the usual level and the default scale."""
     require_recruiter(request.user)
-    form = LoopCreateForm(request.POST or None)
+    start = LoopRoleForm(request.GET)
+    role = start.cleaned_data["role"] if start.is_valid() else None
+    form = LoopCreateForm(request.POST or None, role=role)
     if request.method == "POST" and form.is_valid():
         loop = services.create_loop(by=request.user, **form.cleaned_data)
         messages.success(request, f"Loop “{loop.name}” created. Add its stages and questions.")
         return redirect(loop)
-    return render(request, "interviews/loop_create.html", {"form": form})
+    template = "interviews/loop_create.html"
+    if request.htmx and request.htmx.target == "role-fields":
+        template += "#role-fields"
+    return render(request, template, {"form": form})
 
 
 @require_GET

@@ -8,11 +8,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rubrics.forms import QuestionForm
 from rubrics.models import Competency, Question
-from rubrics.services import fork_question, merged_question_initial, unique_key
+from rubrics.services import fork_question, merged_question_initial
 
 from .. import planning, services
 from ..forms import (
     AcceptSuggestionForm,
+    ForkQuestionForm,
     MoveForm,
     PlannedQuestionForm,
     PlanQuestionForm,
@@ -232,15 +233,12 @@ def planned_fork(request: HttpRequest, pk: int) -> HttpResponse:
     combine_id = request.GET.get("combine") or request.POST.get("combine") or ""
     # Hand-edited or stale input: combine with nothing rather than fail on a non-number.
     combine = others.filter(pk=combine_id).first() if combine_id.isdigit() else None
-    initial = {
-        **QuestionForm.initial_from(origin),
-        "bank": origin.bank,
-        "key": unique_key(Question, f"{origin.key}-{loop.key}"[:76]),
-    }
+    # No key is proposed: one is made from the title unless the recruiter writes one.
+    initial = {**QuestionForm.initial_from(origin), "bank": origin.bank}
     initial.update({f"anchor_{a.value}": a.text for a in origin.anchors.all()})
     if combine:
         initial.update(merged_question_initial(origin, combine.question))
-    form = QuestionForm(request.POST or None, initial=initial)
+    form = ForkQuestionForm(request.POST or None, initial=initial, origin=origin)
     if request.method == "POST" and form.is_valid():
         fork = fork_question(
             origin, {**form.cleaned_data, "anchors": form.cleaned_anchors()}, by=request.user

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
@@ -16,6 +17,7 @@ from tests.browser.conftest import sign_in
 pytestmark = pytest.mark.browser
 
 BANKS = Path(settings.BASE_DIR) / "fixtures" / "banks"
+AXE = Axe()
 COMPETENCIES = [
     "World-class at running this team",
     "Operationally outstanding",
@@ -29,6 +31,17 @@ def catalogue(transactional_db):
     for name in ("02-devops.yaml", "03-infrastructure-manager.yaml"):
         call_command("import_bank", str(BANKS / name), verbosity=0)
     call_command("create_demo_users", verbosity=0)
+
+
+def axe_check(page: Page, screen: str) -> None:
+    """No serious or critical axe-core violation on the screen as it is now."""
+    results = AXE.run(page)
+    bad = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"{screen}: {bad}"
 
 
 def add_stage(page: Page, name: str, minutes: str, buffer: str) -> None:
@@ -71,11 +84,20 @@ def test_recruiter_builds_and_publishes_a_loop(page: Page, site: str, catalogue)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Loops").click()
     page.get_by_role("link", name="New loop").click()
     page.get_by_label("Name").fill("Infrastructure manager, M3")
+    level = page.get_by_label("Level")
+    expect(level.locator("optgroup")).not_to_have_count(0)  # every ladder, grouped
     page.get_by_label("Role").select_option(label="Infrastructure manager")
-    page.get_by_label("Level").select_option(label="Infrastructure management: M3")
+    # The role's ladder's levels only, fetched by htmx (no inline script).
+    expect(level.locator("optgroup")).to_have_count(0)
+    level_names = level.locator("option").all_inner_texts()
+    assert "M3" in level_names and "Senior" not in level_names
+    level.select_option(label="M3")
     page.get_by_label("Scale").select_option(label="Five-point anchored scale")
+    page.get_by_label("Emphasis").select_option(label="Primarily leadership and people")
+    axe_check(page, "new loop")
+    bank = page.get_by_role("group", name="Infrastructure manager, M3")
     for name in COMPETENCIES:
-        page.get_by_label(f"{name} — Infrastructure manager, M3").check()
+        bank.get_by_label(name, exact=True).check()
     page.get_by_role("button", name="Create loop").click()
     expect(page.get_by_role("heading", name="Infrastructure manager, M3")).to_be_visible()
     expect(coverage).to_contain_text("Effective team member is assessed by no stage")
@@ -83,6 +105,14 @@ def test_recruiter_builds_and_publishes_a_loop(page: Page, site: str, catalogue)
     # Two stages; the hiring manager's 30 minutes keep 5 for introductions.
     add_stage(page, "Hiring manager", "30", "5")
     add_stage(page, "People management", "45", "5")
+    # The search kept its loop scope through both changes.
+    results = page.locator("#search-results")
+    expect(results).to_contain_text("for this loop's competencies")
+    page.get_by_label("Show").select_option(label="Every bank")
+    expect(results).not_to_contain_text("for this loop's competencies")
+    page.get_by_label("Show").select_option(label="This loop's competencies")
+    expect(results).to_contain_text("for this loop's competencies")
+    axe_check(page, "builder")
 
     # Questions found through search, added to the hiring manager's stage.
     for title in [
@@ -123,6 +153,7 @@ def test_recruiter_builds_and_publishes_a_loop(page: Page, site: str, catalogue)
     backup_title = "Build and release pipeline, with the team (backup)"
     add_from_search(page, backup_title, "Hiring manager")
     row = page.locator("li.planned", has=page.get_by_role("link", name=backup_title))
+    expect(row.get_by_label("Use it when")).to_have_count(0)  # only backups say when
     row.get_by_label("Backup").check()
     expect(row).to_contain_text("Say when to use the backup question.")
     row.get_by_label("Use it when").fill("for candidates without self-hosted experience")
@@ -135,6 +166,8 @@ def test_recruiter_builds_and_publishes_a_loop(page: Page, site: str, catalogue)
     stage_card(page, "Hiring manager").get_by_role(
         "link", name="Fork “Protecting developer productivity during infra change”"
     ).click()
+    expect(page.get_by_label("Key")).not_to_be_visible()  # under "Advanced", closed
+    axe_check(page, "fork")
     page.get_by_label("Title").fill("Developer productivity during change, you and your team")
     prompt = page.get_by_label("Prompt")
     prompt.fill(
@@ -151,6 +184,7 @@ def test_recruiter_builds_and_publishes_a_loop(page: Page, site: str, catalogue)
     ).to_be_visible()
     fork = Question.objects.get(title="Developer productivity during change, you and your team")
     assert fork.derived_from.key == "infra-q3"
+    assert fork.key == "developer-productivity-during-change-you-and-your-team"
 
     # A suggested set for the people-management stage gives every category a second opinion.
     people = stage_card(page, "People management")

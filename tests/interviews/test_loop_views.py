@@ -110,7 +110,12 @@ def test_interviewer_cannot_create_a_loop(interviewer_client, catalogue):
 
 
 def settings_post(world, **overrides) -> dict:
-    data = {"name": "SRE, Senior (2026)", "scale": world.catalogue.scale.pk, "bar": "4"}
+    data = {
+        "name": "SRE, Senior (2026)",
+        "scale": world.catalogue.scale.pk,
+        "bar": "4",
+        "emphasis": "balanced",
+    }
     return {**data, **overrides}
 
 
