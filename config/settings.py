@@ -387,6 +387,15 @@ RETENTION_DAYS = env_int("RETENTION_DAYS", 365)
 if RETENTION_DAYS < 1:
     raise ImproperlyConfigured(f"RETENTION_DAYS={RETENTION_DAYS} must be at least 1")
 
+# Adverse impact (outcomes.fairness): a group of fewer people than this is never shown,
+# nor any count of fewer; self-identification links last this many days.
+FAIRNESS_MIN_CELL = env_int("FAIRNESS_MIN_CELL", 5)
+if FAIRNESS_MIN_CELL < 2:
+    raise ImproperlyConfigured(f"FAIRNESS_MIN_CELL={FAIRNESS_MIN_CELL} must be at least 2")
+SELF_ID_INVITE_DAYS = env_int("SELF_ID_INVITE_DAYS", 14)
+# Unknown, used or expired links asked for from one address before it is refused a while.
+SELF_ID_FAILURE_LIMIT = env_int("SELF_ID_FAILURE_LIMIT", 20)
+
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -6,3 +6,7 @@ class OutcomesConfig(AppConfig):
     performance?) and candidates' voluntary self-identification (is it fair?)."""
 
     name = "outcomes"
+
+    def ready(self) -> None:
+        # Self-identification: erasure deletes it; the admin edits its categories only.
+        from .fairness import admin, receivers  # noqa: F401
