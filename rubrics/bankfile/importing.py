@@ -69,7 +69,12 @@ class ImportReport:
         return {kind: {o: c[o] for o in OUTCOMES} for kind, c in self.counts.items()}
 
     def rows(self) -> list[tuple[str, dict[str, int]]]:
-        return [(kind, data) for kind, data in self.as_data().items() if any(data.values())]
+        """(kind in words, counts) of each kind the import touched: "curated sets", ..."""
+        return [
+            (kind.replace("_", " "), data)
+            for kind, data in self.as_data().items()
+            if any(data.values())
+        ]
 
     def summary(self) -> str:
         """One line for people: `core: 3 created, 1 updated, 0 new versions, 9 unchanged (...)`."""

@@ -60,8 +60,10 @@ def test_hiring_manager_stage_is_seed_002s_final_thirty_minutes(demo):
     assert (loop.role.key, loop.level.ref, loop.scale.key) == (
         "infrastructure-manager",
         "infrastructure-management/m3",
-        "five-point",
+        "management-five-point",
     )
+    # What a new loop for the role starts with: its usual level and its own scale.
+    assert (loop.role.usual_level, loop.role.default_scale_key) == (loop.level, loop.scale.key)
     first = loop.stages.order_by("order").first()
     assert (first.name, first.duration_minutes, first.buffer_minutes) == ("Hiring manager", 30, 5)
     assert first.panel_size == 3  # seed 002's design: three independent interviewers
