@@ -21,7 +21,7 @@ from pathlib import Path
 # Runnable as a plain script from the repository root, without installing the project.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from interviews.planning import Candidate, Wanted, suggest_sets
+from interviews.planning import BankQuestion, Wanted, suggest_sets
 
 SEED = 20241005
 COMPETENCIES = tuple(f"competency-{i:02d}" for i in range(12))
@@ -32,14 +32,14 @@ RUNS = 30
 BANK_SIZES = (1_000, 5_000)
 
 
-def make_bank(size: int, rng: random.Random) -> list[Candidate]:
+def make_bank(size: int, rng: random.Random) -> list[BankQuestion]:
     """A bank of ``size`` questions with 0-2 secondaries, 1-3 tags and 0-3 technologies."""
     bank = []
     for question_id in range(1, size + 1):
         primary = rng.choice(COMPETENCIES)
         others = [c for c in COMPETENCIES if c != primary]
         bank.append(
-            Candidate(
+            BankQuestion(
                 id=question_id,
                 title=f"Question {question_id}",
                 minutes=rng.randint(5, 20),
@@ -61,7 +61,7 @@ def make_wanted(rng: random.Random) -> list[Wanted]:
     ]
 
 
-def time_runs(bank: list[Candidate], rng: random.Random) -> list[float]:
+def time_runs(bank: list[BankQuestion], rng: random.Random) -> list[float]:
     """Milliseconds per suggest_sets call, one call per wanted set."""
     timings = []
     for _ in range(RUNS):

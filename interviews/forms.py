@@ -3,7 +3,7 @@ from django.utils.text import slugify
 
 from accounts.validators import SafeForm, SafeModelForm
 from rubrics.forms import LevelChoiceField, QuestionFilterForm, QuestionForm
-from rubrics.models import Competency, Level, Question, RatingScale, Role
+from rubrics.models import Competency, CuratedSet, Level, Question, RatingScale, Role
 from rubrics.services import unique_key
 
 from .models import MAX_PANEL, Loop, LoopCompetency, PlannedQuestion, Stage
@@ -279,6 +279,24 @@ class AcceptSuggestionForm(SafeForm):
         # A question planned twice in a stage breaks its unique constraint: keep the first.
         cleaned["items"] = [(qid, qid in must) for qid in dict.fromkeys(ids)]
         return cleaned
+
+
+class ApplyCuratedSetForm(SafeForm):
+    """Which of the bank's curated sets to plan into a stage (among those offered there)."""
+
+    curated_set = forms.ModelChoiceField(
+        queryset=CuratedSet.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose a curated set to use.",
+            "invalid_choice": "That curated set is not one this loop's banks offer.",
+        },
+    )
+
+    def __init__(self, *args, sets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sets is not None:
+            self.fields["curated_set"].queryset = sets
 
 
 class PublishForm(SafeForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import kit, loops, stages
+from .views import kit, loops, stages, suggestions
 
 app_name = "interviews"
 
@@ -25,9 +25,16 @@ urlpatterns = [
     path("stages/<int:pk>/move/", stages.stage_move, name="stage_move"),
     path("stages/<int:pk>/remove/", stages.stage_remove, name="stage_remove"),
     path("stages/<int:pk>/reorder/", stages.planned_reorder, name="planned_reorder"),
-    path("stages/<int:pk>/suggest/", stages.stage_suggest, name="stage_suggest"),
+    path("stages/<int:pk>/suggest/", suggestions.stage_suggest, name="stage_suggest"),
     path(
-        "stages/<int:pk>/suggest/accept/", stages.stage_suggest_accept, name="stage_suggest_accept"
+        "stages/<int:pk>/suggest/accept/",
+        suggestions.stage_suggest_accept,
+        name="stage_suggest_accept",
+    ),
+    path(
+        "stages/<int:pk>/suggest/curated/",
+        suggestions.stage_curated_apply,
+        name="stage_curated_apply",
     ),
     path("planned/<int:pk>/", stages.planned_edit, name="planned_edit"),
     path("planned/<int:pk>/move/", stages.planned_move, name="planned_move"),

@@ -1,4 +1,4 @@
-"""Stages and their planned questions: add, change, order, suggest, fork."""
+"""Stages and their planned questions: add, change, order, fork (suggestions: suggestions.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,19 +7,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rubrics.forms import QuestionForm
-from rubrics.models import Competency, Question
+from rubrics.models import Question
 from rubrics.services import fork_question, merged_question_initial
 
-from .. import planning, services
+from .. import services
 from ..forms import (
-    AcceptSuggestionForm,
     ForkQuestionForm,
     MoveForm,
     PlannedQuestionForm,
     PlanQuestionForm,
     ReorderForm,
     StageForm,
-    SuggestForm,
 )
 from .common import builder_response, get_loop_for, get_planned_for, get_stage_for, refuse
 
@@ -120,108 +118,6 @@ def planned_remove(request: HttpRequest, pk: int) -> HttpResponse:
     planned = get_planned_for(request.user, pk, write=True)
     services.unplan_question(planned, by=request.user)
     return builder_response(request, planned.stage.loop, anchor=f"stage-{planned.stage_id}")
-
-
-@require_http_methods(["GET"])
-def stage_suggest(request: HttpRequest, pk: int) -> HttpResponse:
-    """Up to three alternative question sets for the stage's time and wanted competencies."""
-    stage = get_stage_for(request.user, pk, write=True)
-    initial = {
-        "competencies": stage.loop.loop_competencies.all(),
-        "minutes": stage.minutes_available,
-    }
-    form = SuggestForm(request.GET or None, stage=stage, initial=initial)
-    suggestions = []
-    if form.is_bound and form.is_valid():
-        suggestions = suggest_for(
-            stage, form.cleaned_data["competencies"], form.cleaned_data["minutes"]
-        )
-    elif not form.is_bound:
-        form = SuggestForm(stage=stage, initial=initial)
-        suggestions = suggest_for(stage, list(initial["competencies"]), stage.minutes_available)
-    titles = Question.objects.in_bulk({i.question_id for s in suggestions for i in s.items})
-    context = {
-        "stage": stage,
-        "loop": stage.loop,
-        "form": form,
-        "suggestions": [_suggestion_view(s, titles) for s in suggestions],
-    }
-    template = "interviews/suggestions.html"
-    return render(request, template + "#suggestions" if request.htmx else template, context)
-
-
-def suggest_for(stage, wanted_items, minutes: int) -> list[planning.Suggestion]:
-    """Run the planner over the current bank for these loop competencies."""
-    keys = [lc.competency.key for lc in wanted_items]
-    wanted = [
-        planning.Wanted(
-            lc.competency.key,
-            lc.competency.name,
-            lc.critical,
-            float(lc.weight) if lc.weight is not None else 1.0,
-        )
-        for lc in wanted_items
-    ]
-    planned = Question.objects.filter(planned_in__stage__loop=stage.loop)
-    in_loop = set(planned.values_list("key", flat=True))
-    # Ground other stages already probe: another question there is overlap, not coverage.
-    elsewhere = set(planned.exclude(planned_in__stage=stage).values_list("tags__key", flat=True))
-    relevant = Competency.objects.filter(key__in=keys)
-    pool = (
-        Question.objects.active()
-        .exclude(key__in=in_loop)
-        .exclude(tags__key__in=elsewhere - {None})
-        .filter(primary_competency__in=relevant)
-        .select_related("primary_competency")
-        .prefetch_related("secondary_competencies", "tags")
-    )
-    candidates = [
-        planning.Candidate(
-            id=q.pk,
-            title=q.title,
-            minutes=q.minutes,
-            primary=q.primary_competency.key,
-            secondary=frozenset(c.key for c in q.secondary_competencies.all()),
-            tags=frozenset(t.key for t in q.tags.all()),
-            technologies=frozenset(q.technologies),
-        )
-        for q in pool
-    ]
-    return planning.suggest_sets(candidates, wanted, minutes)
-
-
-def _suggestion_view(suggestion: planning.Suggestion, questions: dict) -> dict:
-    return {
-        "suggestion": suggestion,
-        "items": [
-            {"question": questions[i.question_id], "must_ask": i.must_ask} for i in suggestion.items
-        ],
-        "ids": ",".join(str(i.question_id) for i in suggestion.items),
-        "must_ask_ids": ",".join(str(i.question_id) for i in suggestion.items if i.must_ask),
-    }
-
-
-@require_POST
-def stage_suggest_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    stage = get_stage_for(request.user, pk, write=True)
-    form = AcceptSuggestionForm(request.POST)
-    if not form.is_valid():
-        return refuse(request, stage.loop, ValidationError(form.non_field_errors()))
-    by_id = Question.objects.active().in_bulk([qid for qid, _ in form.cleaned_data["items"]])
-    if len(by_id) != len(form.cleaned_data["items"]):
-        # Accepting what is left would silently plan less than was shown (or empty the stage).
-        return refuse(
-            request,
-            stage.loop,
-            ValidationError("Some of those questions are no longer in the bank; suggest again."),
-        )
-    items = [(by_id[qid], must) for qid, must in form.cleaned_data["items"]]
-    services.accept_suggestion(stage, items, by=request.user)
-    messages.success(
-        request,
-        f"{stage.name} now has the suggested {len(items)} questions; edit them as you like.",
-    )
-    return builder_response(request, stage.loop, anchor=f"stage-{stage.pk}")
 
 
 @require_http_methods(["GET", "POST"])

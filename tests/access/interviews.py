@@ -58,6 +58,8 @@ ENTRIES = {
     "interviews:planned_reorder": Access(method="post", kwargs=stage, expect=recruiters(302)),
     "interviews:stage_suggest": Access(kwargs=stage, expect=recruiters(200)),
     "interviews:stage_suggest_accept": Access(method="post", kwargs=stage, expect=recruiters(302)),
+    # No curated set chosen: refused with a message, back to the builder.
+    "interviews:stage_curated_apply": Access(method="post", kwargs=stage, expect=recruiters(302)),
     "interviews:planned_edit": Access(method="post", kwargs=planned, expect=recruiters(302)),
     "interviews:planned_move": Access(method="post", kwargs=planned, expect=recruiters(302)),
     "interviews:planned_remove": Access(method="post", kwargs=planned, expect=recruiters(302)),
