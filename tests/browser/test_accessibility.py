@@ -263,7 +263,7 @@ STATES = {
 
 
 def phone_screens(screens: list[Screen]) -> list[Screen]:
-    """The screens people open on a phone: homes, the builder, a scorecard, the committee.
+    """The screens people open on a phone: homes, the builder, a scorecard, the committee…
 
     LOOPWRIGHT_AXE_PHONE=all checks every screen at a phone's width too (twice as long).
     """
@@ -276,6 +276,9 @@ def phone_screens(screens: list[Screen]) -> list[Screen]:
         Screen(RECRUITER, f"/loops/{application.loop_id}/"),
         Screen(RECRUITER, "/candidates/"),
         Screen(RECRUITER, "/catalogue/questions/"),
+        Screen(RECRUITER, "/catalogue/scales/"),
+        Screen(RECRUITER, "/scoring/calibration/"),
+        Screen(RECRUITER, "/accounts/audit/"),
         Screen(RECRUITER, f"/candidates/applications/{application.pk}/"),
         Screen(INTERVIEWER, "/"),
         Screen(INTERVIEWER, f"/scoring/scorecards/{card.pk}/"),
