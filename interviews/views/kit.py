@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from interviews.bars import bar_for
+from rubrics.anchors import loop_anchors
 from rubrics.views.browse import anchored_scale
 
 from ..models import Loop, PlannedQuestion, Stage
@@ -32,21 +33,23 @@ def stage_kit(request: HttpRequest, pk: int) -> HttpResponse:
 def kit_context(loop: Loop, *, only: Stage | None = None) -> dict:
     """The loop and its stages (or one stage) as the kit shows them, in a fixed number of queries.
 
-    Anchors are laid over the loop's own scale, whose points are loaded once.
+    Anchors are laid over the loop's own scale, whose points are loaded once; a
+    competency's anchors are the loop's (`rubrics.anchors.loop_anchors`: where its level
+    has its own, those), loaded in one query for all competencies.
     """
     stages = _stages(loop, only)
-    competencies = list(
-        loop.loop_competencies.select_related("competency")
-        .prefetch_related("competency__anchors")
-        .order_by("order", "pk")
-    )
+    competencies = list(loop.loop_competencies.select_related("competency").order_by("order", "pk"))
     points = list(loop.scale.points.order_by("-value"))
     labels = {p.value: p.label for p in points}
     loop_bar = loop.default_bar(points)
     assessed = [stage.assessed_competency_ids() for stage in stages]
     wanted = set().union(*assessed) if assessed else set()
+    # The loop level's own anchors in place of the competency's (rubrics.anchors).
+    anchors = loop_anchors(loop)
     rubrics = {
-        c.competency.key: _rubric(c, loop_bar, labels, points=points)
+        c.competency.key: _rubric(
+            c, loop_bar, labels, points=points, anchors=anchors.get(c.competency_id, {})
+        )
         for c in competencies
         if c.competency_id in wanted
     }
@@ -104,14 +107,21 @@ def _numbered(planned) -> list[dict]:
 
 
 def _rubric(
-    item, loop_bar: int | None, labels: dict[int, str], *, points=None, scale: bool = True
+    item,
+    loop_bar: int | None,
+    labels: dict[int, str],
+    *,
+    points=None,
+    anchors=None,
+    scale: bool = True,
 ) -> dict:
-    """A loop competency with its bar and, unless `scale` is False, its anchored scale."""
+    """A loop competency with its bar and, unless `scale` is False, its anchored scale
+    (`anchors`: the loop's for this competency, from `rubrics.anchors.loop_anchors`)."""
     bar = bar_for(points or (), loop_bar=loop_bar, own=item.bar)
     return {
         "competency": item.competency,
         "critical": item.critical,
         "bar": bar.value,
         "bar_label": bar.label or labels.get(bar.value, ""),
-        "rows": anchored_scale(item.competency, points) if scale else [],
+        "rows": anchored_scale(item.competency, points, anchors) if scale else [],
     }

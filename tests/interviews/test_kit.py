@@ -255,3 +255,29 @@ def test_stage_kit_query_count_does_not_grow_with_questions(
     with django_assert_num_queries(LOOP_KIT_QUERIES + 1):
         response = recruiter_client.get(stage_kit_url(kit.systems))
     assert response.content.decode().count('<article class="kit-question') == 3 + extra
+
+
+def test_the_loop_levels_own_anchor_replaces_the_competencys_in_the_kit(recruiter_client, kit):
+    """An anchor written for the loop's level (Senior) is the one the kit shows there."""
+    from rubrics.models import LevelAnchor
+
+    senior = kit.loop.level
+    reliability = kit.catalogue.reliability
+    LevelAnchor.objects.create(
+        competency=reliability, level=senior, value=3, text="Owns the failover drill"
+    )
+    staff = senior.ladder.levels.get(key="staff")
+    LevelAnchor.objects.create(
+        competency=reliability, level=staff, value=3, text="Sets the drill for every team"
+    )
+
+    body = recruiter_client.get(stage_kit_url(kit.systems)).content.decode()
+
+    reliability_part = body[
+        body.index("Anchors for Reliability") : body.index("Anchors for Security")
+    ]
+    assert "<em>At Senior:</em> Owns the failover drill" in reliability_part
+    assert "Solid behaviour" not in reliability_part
+    assert "Sets the drill for every team" not in body
+    # The other competency keeps its own anchor at that point.
+    assert "Solid behaviour" in body[body.index("Anchors for Security") :]
