@@ -56,6 +56,10 @@ class PerformanceReview(models.Model):
     def __str__(self) -> str:
         return f"Review of application {self.application_id} on {self.reviewed_on}"
 
+    def audit_scope(self) -> str:
+        # The application's scope: erasure scrubs these entries with the rest.
+        return f"application:{self.application_id}"
+
 
 class PerformanceRating(models.Model):
     """A review's rating of one competency, on the review's scale."""

@@ -13,6 +13,7 @@ from accounts.management.commands.create_demo_users import DEMO_PASSWORD, DEMO_U
 from accounts.models import User
 from candidates.demo import load_demo_candidates
 from interviews.demo import load_demo_loops
+from outcomes.demo import load_demo_cohort
 from scoring.demo import load_demo_scorecards
 
 BANKS_DIR = Path(settings.BASE_DIR) / "fixtures" / "banks"
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         self.stdout.write(loaded.summary())
         # Then their interviewers' scorecards, written and submitted as each would.
         self.stdout.write(load_demo_scorecards(DEMO_SCORECARDS).summary())
+        # A past cohort of the DevOps loop, hired and reviewed: the outcome pages' data.
+        self.stdout.write(load_demo_cohort(by=User.objects.get(username="recruiter")).summary())
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, groups, superuser in DEMO_USERS:
