@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.utils import timezone
 
 from accounts.models import User
-from interviews.models import Loop, LoopCompetency
+from interviews.models import Loop, LoopCompetency, Stage
+from rubrics.models import Question
 from scoring import aggregate
 from scoring.committee import (
     loop_scorecards,
@@ -29,7 +31,7 @@ from scoring.models import QuestionNote, Rating
 
 from ..models import PerformanceReview
 from . import charts, measures, stats
-from .measures import AskedRow, CardRow, PerformanceRule, ReviewRow, ScoreRow
+from .measures import CardRow, PerformanceRule, ReviewRow, Scores
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ def card_rows(key: str, viewer) -> list[CardRow]:
     ]
 
 
-def score_rows(key: str, viewer) -> list[ScoreRow]:
+def score_rows(key: str, viewer, stage_names: dict[int, str]) -> Scores:
+    """Every counted score of the loop the viewer may count, as columns (1 query)."""
     rows = (
         Rating.objects.counted()
         .filter(scorecard__in=counted_cards(key, viewer), score__isnull=False)
@@ -126,12 +129,12 @@ def score_rows(key: str, viewer) -> list[ScoreRow]:
             "scorecard__assignment__interview__application_id",
             "scorecard_id",
             "scorecard__assignment__person_id",
-            "scorecard__assignment__interview__stage__name",
+            "scorecard__assignment__interview__stage_id",
             "competency_id",
             "score",
         )
     )
-    return [ScoreRow(*row) for row in rows]
+    return Scores(list(rows), stage_names)
 
 
 def review_rows(key: str, viewer) -> list[ReviewRow]:
@@ -143,42 +146,47 @@ def review_rows(key: str, viewer) -> list[ReviewRow]:
     return [ReviewRow(*row) for row in rows]
 
 
-def asked_rows(key: str, viewer) -> tuple[list[AskedRow], dict[str, str]]:
-    """Questions asked on counted scorecards, and each key's newest title (1 query)."""
-    rows = (
+def asked_rows(key: str, viewer) -> list[tuple[int, int, int]]:
+    """(scorecard, question, its primary competency) asked on counted scorecards (1 query)."""
+    return list(
         QuestionNote.objects.filter(
             scorecard__in=counted_cards(key, viewer), state=QuestionNote.State.ASKED
-        )
-        .order_by("planned__question__version")
-        .values_list(
-            "scorecard_id",
-            "planned__question__key",
-            "planned__question__title",
-            "planned__question__primary_competency_id",
+        ).values_list(
+            "scorecard_id", "planned__question_id", "planned__question__primary_competency_id"
         )
     )
-    asked, titles = [], {}
-    for card, question, title, competency in rows:
-        asked.append(AskedRow(card, question, competency))
+
+
+def loop_questions(key: str) -> tuple[dict[int, str], dict[str, str]]:
+    """Every question planned in the loop's versions: id → key, and key → newest title."""
+    rows = (
+        Question.objects.filter(planned_in__stage__loop__key=key)
+        .order_by("version")
+        .values_list("pk", "key", "title")
+        .distinct()
+    )
+    keys, titles = {}, {}
+    for pk, question, title in rows:
+        keys[pk] = question
         titles[question] = title  # newest version last: its title wins
-    return asked, titles
+    return keys, titles
 
 
-def stage_order(key: str) -> list[str]:
-    """Stage names, the newest published version's order first (1 query)."""
-    from interviews.models import Stage
-
-    names: list[str] = []
+def loop_stages(key: str) -> tuple[dict[int, str], list[str]]:
+    """Stage id → name over published versions, and the names in the newest's order."""
     rows = (
         Stage.objects.filter(loop__key=key)
         .exclude(loop__status=Loop.Status.DRAFT)
         .order_by("-loop__version", "order")
-        .values_list("name", flat=True)
+        .values_list("pk", "name")
     )
-    for name in rows:
-        if name not in names:
-            names.append(name)
-    return names
+    names: dict[int, str] = {}
+    order: list[str] = []
+    for pk, name in rows:
+        names[pk] = name
+        if name not in order:
+            order.append(name)
+    return names, order
 
 
 def people_names(ids: Sequence[int]) -> dict[int, str]:
@@ -227,16 +235,17 @@ def shown(rows: list[Row]) -> tuple[list[Row], int]:
 
 
 def validity_data(key: str, viewer, rule: PerformanceRule) -> ValidityData:
-    """Everything the validity page shows for a loop key (9 queries)."""
+    """Everything the validity page shows for a loop key (10 queries; 9 with nobody to name)."""
     loop = newest_loop(key)
     points = sorted(p.value for p in scale_points(loop)) if loop else []
     domain = (points[0], points[-1]) if points else None
     specs, competency_names = loop_specs(key)
+    stage_names, stages = loop_stages(key)
     cards = card_rows(key, viewer)
-    scores = score_rows(key, viewer)
+    scores = score_rows(key, viewer, stage_names)
     reviews = review_rows(key, viewer)
-    asked, titles = asked_rows(key, viewer)
-    stages = stage_order(key)
+    asked = asked_rows(key, viewer)
+    question_keys, titles = loop_questions(key)
 
     performance = measures.performance_by_application(
         reviews, measures.last_interviews(cards), rule
@@ -246,7 +255,7 @@ def validity_data(key: str, viewer, rule: PerformanceRule) -> ValidityData:
     data = ValidityData(
         loop=loop,
         rule=rule,
-        interviewed=len({s.application_id for s in scores}),
+        interviewed=len(np.unique(scores.application)),
         reviewed=len({r.application_id for r in reviews}),
         hires=len(performance),
     )
@@ -278,7 +287,9 @@ def validity_data(key: str, viewer, rule: PerformanceRule) -> ValidityData:
         (Row(r.kind, r.key, names.get(int(r.key), r.name), r.validity) for r in data.interviewers),
         key=lambda r: r.name.lower(),
     )
-    questions = rows_for("question", measures.question_scores(scores, asked), titles, performance)
+    questions = rows_for(
+        "question", measures.question_scores(scores, asked, question_keys), titles, performance
+    )
     data.questions, data.hidden_questions = shown(questions)
     data.by_recommendation = recommendation_means(cards, performance)
     data.carriers = stats.carriers({r.name: r.validity for r in data.competencies})

@@ -17,10 +17,10 @@ from tests.scoring.committee_setup import submitted_card
 
 URL = reverse("outcomes:validity")
 
-# Session, user, groups; loop choices; the figures' 9 loads (newest loop, its scale,
-# competencies of every version, scorecards, scores, reviews, questions asked, stages,
-# the interviewers' names) and the viewer's excluded count.
-PAGE_QUERIES = 14
+# Session, user, groups; loop choices; the figures' 10 loads (newest loop, its scale,
+# competencies of every version, stages, scorecards, scores, reviews, questions asked,
+# the loop's questions, the interviewers' names) and the viewer's excluded count.
+PAGE_QUERIES = 15
 
 
 def page(client, user, **query):
@@ -119,11 +119,11 @@ def test_the_weighted_score_is_the_committee_pages_with_each_versions_weights(
         application_ratings(application),
     ).weighted.value
     from outcomes.validity import measures
-    from outcomes.validity.data import card_rows, loop_specs, score_rows
+    from outcomes.validity.data import card_rows, loop_specs, loop_stages, score_rows
 
     specs, _ = loop_specs(loop.key)
     ours = measures.weighted_scores(
-        measures.competency_scores(score_rows(loop.key, recruiter)),
+        measures.competency_scores(score_rows(loop.key, recruiter, loop_stages(loop.key)[0])),
         {c.application_id: c.loop_id for c in card_rows(loop.key, recruiter)},
         specs,
     )
