@@ -50,9 +50,11 @@ AXE = Axe()
 # Playwright adds it through the DevTools protocol: the page's CSP does not apply.
 HTMX_INFLIGHT = """
 window.__inflight = 0;
-document.addEventListener("htmx:beforeRequest", () => { window.__inflight += 1; });
-document.addEventListener("htmx:afterRequest", () => {
-  window.__inflight = Math.max(0, window.__inflight - 1);
+document.addEventListener("htmx:beforeSend", (event) => {
+  window.__inflight += 1;
+  // Once per request sent: loadend follows load, error, abort and timeout alike, after
+  // htmx has swapped the response in.
+  event.detail.xhr.addEventListener("loadend", () => { window.__inflight -= 1; });
 });
 """
 
