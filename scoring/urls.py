@@ -53,3 +53,10 @@ urlpatterns += [
     path("reliability/", calibration.reliability, name="reliability"),
     path("ratings.csv", calibration.ratings_csv, name="ratings_csv"),
 ]
+
+from .views import questions  # noqa: E402  (question analytics: per question, per loop)
+
+urlpatterns += [
+    path("questions/<int:pk>/analytics/", questions.question_analytics, name="question_analytics"),
+    path("loops/<int:pk>/questions/", questions.loop_questions, name="loop_questions"),
+]
