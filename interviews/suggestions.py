@@ -47,6 +47,7 @@ class ShownOption:
     suggestion: planning.Suggestion | None
     items: tuple[ShownItem, ...]
     shared: tuple[tuple[str, tuple[str, ...]], ...]
+    technologies: tuple[tuple[str, str], ...] = ()
     curated: CuratedSet | None = None
     reasons: tuple[str, ...] = ()
     ids: str = ""
@@ -84,14 +85,13 @@ def is_technical(question: Question) -> bool:
     return question.kind == Question.Kind.TECHNICAL or bool(question.technologies)
 
 
-def family_of(question: Question) -> str:
-    """The title at the root of a question's forks (two levels up, loaded with it)."""
-    root = question
-    for _ in range(2):
-        if root.derived_from_id is None or root.derived_from is None:
-            break
-        root = root.derived_from
-    return root.title
+def family_of(question: Question) -> frozenset[str]:
+    """Its own title and its original's (loaded with it): a fork and its original, or two
+    forks of one question, probe the same ground."""
+    titles = {question.title}
+    if question.derived_from_id is not None:
+        titles.add(question.derived_from.title)
+    return frozenset(titles)
 
 
 def bank_question(question: Question, *, minutes: int | None = None) -> planning.BankQuestion:
@@ -105,14 +105,14 @@ def bank_question(question: Question, *, minutes: int | None = None) -> planning
         tags=frozenset(t.name for t in question.tags.all()),
         technologies=frozenset(question.technologies),
         technical=is_technical(question),
-        origin=family_of(question),
+        family=family_of(question),
     )
 
 
 def _with_relations(questions):
-    return questions.select_related(
-        "primary_competency", "derived_from__derived_from"
-    ).prefetch_related("secondary_competencies", "tags")
+    return questions.select_related("primary_competency", "derived_from").prefetch_related(
+        "secondary_competencies", "tags"
+    )
 
 
 def candidate_pool(stage: Stage, keys: Sequence[str]) -> list[Question]:
@@ -236,14 +236,23 @@ def _shown(
     if suggestion is None:
         return ShownOption(None, (), (), curated=curated, reasons=reasons)
     items = tuple(_item(i, questions[i.question_id]) for i in suggestion.items)
+    # Topics and forks by the questions' titles; technologies by the questions' places.
     shared = tuple(
-        (g.label, tuple(questions[qid].title for qid in g.question_ids)) for g in suggestion.shared
+        (g.label, tuple(questions[qid].title for qid in g.question_ids))
+        for g in suggestion.shared
+        if g.kind != "technology"
+    )
+    technologies = tuple(
+        (g.label, ", ".join(str(n) for n in planning.positions(suggestion, g)))
+        for g in suggestion.shared
+        if g.kind == "technology"
     )
     asked = [i for i in suggestion.items if not i.is_backup]
     return ShownOption(
         suggestion,
         items,
         shared,
+        technologies,
         curated=curated,
         reasons=reasons,
         ids=",".join(str(i.question_id) for i in asked),

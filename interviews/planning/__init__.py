@@ -32,7 +32,7 @@ from .records import (
     Wanted,
 )
 from .search import baseline_of, prepare, search
-from .summary import contrast, describe
+from .summary import contrast, describe, positions
 
 __all__ = [
     "BALANCED",
@@ -50,6 +50,7 @@ __all__ = [
     "fit_curated",
     "greedy_set",
     "importance",
+    "positions",
     "suggest_sets",
     "weighted_coverage",
 ]

@@ -62,6 +62,7 @@ class Context:
     minute_cost: float
     label_names: tuple[str, ...]
     emphasis: str
+    label_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,21 +117,26 @@ def on_emphasis(question: BankQuestion, emphasis: str) -> bool:
     return True
 
 
-def ground_of(question: BankQuestion) -> dict[str, str]:
-    """The ground a question probes, by normalised label: tags, technologies, family.
+def ground_of(question: BankQuestion) -> dict[str, tuple[str, str]]:
+    """The ground a question probes, by normalised label: (name shown, kind).
 
+    Tags are topics, technologies technologies, and forks of one question a family.
     Labels compare case-insensitively, so the tag "Terraform" and the technology
-    "terraform" are one piece of ground; the value is the name shown to people.
+    "terraform" are one piece of ground (a topic: the tag says what it is about).
     """
-    names = {name.strip().casefold(): name.strip() for name in question.technologies}
-    names.update({name.strip().casefold(): name.strip() for name in question.tags})
-    if question.origin:
-        names[f"\0family:{question.origin.casefold()}"] = f"versions of “{question.origin}”"
-    return {label: name for label, name in names.items() if name}
+    names = {n.strip().casefold(): (n.strip(), "technology") for n in question.technologies}
+    names.update({n.strip().casefold(): (n.strip(), "topic") for n in question.tags})
+    for title in question.family:
+        names[f"\0family:{title.casefold()}"] = (f"versions of “{title}”", "family")
+    return {label: value for label, value in names.items() if value[0]}
 
 
 def make_context(
-    wanted: tuple[Wanted, ...], budget: int, labels: tuple[str, ...], emphasis: str
+    wanted: tuple[Wanted, ...],
+    budget: int,
+    labels: tuple[str, ...],
+    emphasis: str,
+    kinds: tuple[str, ...] = (),
 ) -> Context:
     """Importances and penalty scales for one call."""
     if emphasis not in EMPHASES:
@@ -148,6 +154,7 @@ def make_context(
         minute_cost=MINUTE_COST * smallest,
         label_names=labels,
         emphasis=emphasis,
+        label_kinds=kinds or ("topic",) * len(labels),
     )
 
 

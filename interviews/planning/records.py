@@ -16,8 +16,9 @@ class BankQuestion:
 
     ``technical``: it probes technical ground (the builder sets it for a question of the
     technical kind or one that lists technologies); otherwise it is a leadership and
-    people question. ``origin``: the title of the question it was forked from, at the
-    root of its family; two questions of one family probe the same ground.
+    people question. ``family``: its own title and the title of the question it was
+    forked from; two questions sharing one (a fork and its original, or two forks of
+    one question) probe the same ground.
     """
 
     id: int
@@ -28,7 +29,7 @@ class BankQuestion:
     tags: frozenset[str] = frozenset()
     technologies: frozenset[str] = frozenset()
     technical: bool = False
-    origin: str = ""
+    family: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,14 @@ class PlannedItem:
 
 @dataclass(frozen=True)
 class SharedGround:
-    """Ground two or more questions of a set probe: a topic, a technology or a family."""
+    """Ground two or more questions of a set probe: a topic, a technology or a family.
+
+    ``kind`` is "topic" (a tag), "family" (forks of one question) or "technology".
+    """
 
     label: str
     question_ids: tuple[int, ...]
+    kind: str = "topic"
 
 
 @dataclass(frozen=True)

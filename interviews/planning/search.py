@@ -102,12 +102,20 @@ def prepare(
         useful = 0 < candidate.minutes <= minutes_available and credits
         if useful or keep_all:
             kept[candidate.id] = (candidate, credits)
-    names: dict[str, str] = {}
+    names: dict[str, tuple[str, str]] = {}
     for candidate, _ in kept.values():
-        for label, name in ground_of(candidate).items():
-            names.setdefault(label, name)
+        for label, (name, kind) in ground_of(candidate).items():
+            # A topic wins over a technology of the same name in another question.
+            if label not in names or kind == "topic":
+                names[label] = (name, kind)
     labels = tuple(sorted(names))
-    context = make_context(unique, minutes_available, tuple(names[k] for k in labels), emphasis)
+    context = make_context(
+        unique,
+        minutes_available,
+        tuple(names[k][0] for k in labels),
+        emphasis,
+        tuple(names[k][1] for k in labels),
+    )
     bit = {label: 1 << i for i, label in enumerate(labels)}
     pool = [make_option(c, credits, bit, context) for c, credits in kept.values()]
     return Prepared(context, sorted(pool, key=lambda o: o.id), {c.id: c for c, _ in kept.values()})

@@ -14,6 +14,8 @@ from dataclasses import replace
 from .evaluation import PRIMARY_CREDIT, Context, Option, evaluate, tops_of
 from .records import BALANCED, TECHNICAL, BankQuestion, PlannedItem, SharedGround, Suggestion
 
+# Technologies named in the summary sentence before "and N more".
+TECHNOLOGIES_NAMED = 3
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
@@ -65,7 +67,7 @@ def shared_ground(members: Sequence[Option], context: Context) -> tuple[SharedGr
     for bit, label in enumerate(context.label_names):
         ids = tuple(m.id for m in members if m.labels >> bit & 1)
         if len(ids) > 1:
-            found.append(SharedGround(label, ids))
+            found.append(SharedGround(label, ids, context.label_kinds[bit]))
     return tuple(sorted(found, key=lambda g: (g.label.casefold(), g.question_ids)))
 
 
@@ -103,19 +105,40 @@ def _sentence(
     return f"{sentence}. {_shared_sentence(suggestion)}"
 
 
+def positions(suggestion: Suggestion, ground: SharedGround) -> tuple[int, ...]:
+    """The places (1, 2, …) in the set of the questions sharing some ground."""
+    place = {item.question_id: n for n, item in enumerate(suggestion.items, start=1)}
+    return tuple(sorted(place[i] for i in ground.question_ids))
+
+
 def _shared_sentence(suggestion: Suggestion) -> str:
-    """Which questions (by their place in the set) share which ground, or that none do."""
+    """Which questions (by their place in the set) share which topics, then technologies.
+
+    Topics and forks are named with the questions sharing them ("Questions 1 and 2
+    share release"); technologies (what a candidate may mention: long lists) are
+    named when few, else counted, and listed with their questions on the panel.
+    """
     if not suggestion.shared:
         return "No two questions share a topic, a technology or an origin."
-    place = {item.question_id: n for n, item in enumerate(suggestion.items, start=1)}
-    by_group: dict[tuple[int, ...], list[str]] = {}
+    groups: dict[tuple[int, ...], list[str]] = {}
+    technologies = []
     for ground in suggestion.shared:
-        key = tuple(sorted(place[i] for i in ground.question_ids))
-        by_group.setdefault(key, []).append(ground.label)
+        if ground.kind == "technology":
+            technologies.append(ground.label)
+        else:
+            groups.setdefault(positions(suggestion, ground), []).append(ground.label)
     parts = [
         f"questions {_join([str(n) for n in group])} share {_join(labels)}"
-        for group, labels in sorted(by_group.items())
+        for group, labels in sorted(groups.items())
     ]
+    if technologies:
+        if len(technologies) <= TECHNOLOGIES_NAMED:
+            verb = "comes" if len(technologies) == 1 else "come"
+            parts.append(f"{_join(technologies)} {verb} up in more than one question")
+        else:
+            parts.append(
+                f"{_number(len(technologies))} technologies come up in more than one question"
+            )
     return _first_upper("; ".join(parts)) + "."
 
 

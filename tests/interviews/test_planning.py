@@ -126,7 +126,9 @@ def test_shared_ground_is_reported_when_it_cannot_be_avoided():
 
     assert sorted(must_ask_ids(best)) == [1, 2]
     assert best.overlaps == ("helm", "release")
-    assert "Questions 1 and 2 share helm and release." in best.summary
+    assert "Questions 1 and 2 share release; helm comes up in more than one question." in (
+        best.summary
+    )
 
 
 def test_critical_competency_is_asked_first_whatever_the_wanted_order():
@@ -528,15 +530,19 @@ def test_a_tag_and_a_technology_of_the_same_name_are_shared_ground():
     assert "Questions 1 and 2 share Terraform." in best.summary
 
 
-def test_a_question_and_its_fork_are_shared_ground():
-    bank = [
-        BankQuestion(1, "Roadmap", 10, "strategy", origin="Roadmap"),
-        BankQuestion(2, "Roadmap with devs", 10, "team", origin="Roadmap"),
-    ]
+def test_a_question_and_its_fork_are_shared_ground_and_avoided():
+    original = BankQuestion(1, "Roadmap", 10, "strategy", family=frozenset({"Roadmap"}))
+    fork = BankQuestion(2, "Roadmap+", 10, "team", family=frozenset({"Roadmap+", "Roadmap"}))
+    other = BankQuestion(3, "Devs", 10, "team", family=frozenset({"Devs", "Roadmap+"}))
 
-    best = suggest_sets(bank, [STRATEGY, TEAM], 20)[0]
+    forced = suggest_sets([original, fork], [STRATEGY, TEAM], 20)[0]
+    free = suggest_sets([original, fork, other], [STRATEGY, TEAM], 20)[0]
 
-    assert [g.label for g in best.shared] == ["versions of “Roadmap”"]
+    assert [(g.label, g.kind) for g in forced.shared] == [("versions of “Roadmap”", "family")]
+    assert "Questions 1 and 2 share versions of “Roadmap”." in forced.summary
+    # A fork of the fork is one step further away: not the original's ground.
+    assert sorted(must_ask_ids(free)) == [1, 3]
+    assert all(2 in g.question_ids for g in free.shared)  # only the if-time-allows fork
 
 
 def test_each_option_says_what_sets_it_apart():
