@@ -2,8 +2,9 @@
 
 Builds a deterministic bank (fixed seed: 12 competencies, 60 tags, 40
 technologies, 5-20 minutes per question), then plans a 45-minute stage wanting
-4-6 competencies (2 critical) with a different wanted set on each run. Prints
-one summary block for 1,000 candidates and one for 5,000 (headroom).
+4-6 competencies (2 critical) with a different wanted set on each run, for a
+balanced loop and a primarily technical one (half the questions technical).
+Prints one line per bank size (1,000 candidates, and 5,000 for headroom) and emphasis.
 
 Run from the repository root: .venv/bin/python bench/suggest_bench.py
 """
@@ -30,6 +31,8 @@ TECHNOLOGIES = tuple(f"tech-{i:02d}" for i in range(40))
 MINUTES_AVAILABLE = 45
 RUNS = 30
 BANK_SIZES = (1_000, 5_000)
+# Half the synthetic questions are technical; "technical" leads with them.
+EMPHASES = ("balanced", "technical")
 
 
 def make_bank(size: int, rng: random.Random) -> list[BankQuestion]:
@@ -47,6 +50,7 @@ def make_bank(size: int, rng: random.Random) -> list[BankQuestion]:
                 secondary=frozenset(rng.sample(others, rng.randint(0, 2))),
                 tags=frozenset(rng.sample(TAGS, rng.randint(1, 3))),
                 technologies=frozenset(rng.sample(TECHNOLOGIES, rng.randint(0, 3))),
+                technical=rng.random() < 0.5,
             )
         )
     return bank
@@ -61,13 +65,13 @@ def make_wanted(rng: random.Random) -> list[Wanted]:
     ]
 
 
-def time_runs(bank: list[BankQuestion], rng: random.Random) -> list[float]:
+def time_runs(bank: list[BankQuestion], rng: random.Random, emphasis: str) -> list[float]:
     """Milliseconds per suggest_sets call, one call per wanted set."""
     timings = []
     for _ in range(RUNS):
         wanted = make_wanted(rng)
         started = time.perf_counter()
-        suggestions = suggest_sets(bank, wanted, MINUTES_AVAILABLE)
+        suggestions = suggest_sets(bank, wanted, MINUTES_AVAILABLE, emphasis=emphasis)
         timings.append((time.perf_counter() - started) * 1000)
         assert suggestions, "a synthetic bank always has something that fits"
     return timings
@@ -87,12 +91,12 @@ def main() -> None:
         f"  {RUNS} runs of a {MINUTES_AVAILABLE}-minute stage, 4-6 wanted (2 critical), "
         "3 alternatives"
     )
-    for size in BANK_SIZES:
+    for size, emphasis in [(size, e) for size in BANK_SIZES for e in EMPHASES]:
         rng = random.Random(SEED)
         bank = make_bank(size, rng)
-        timings = time_runs(bank, rng)
+        timings = time_runs(bank, rng, emphasis)
         print(
-            f"  {size:>5} candidates: min {min(timings):6.1f} ms   "
+            f"  {size:>5} candidates, {emphasis:>9}: min {min(timings):6.1f} ms   "
             f"median {statistics.median(timings):6.1f} ms   "
             f"p95 {percentile(timings, 0.95):6.1f} ms   max {max(timings):6.1f} ms"
         )
