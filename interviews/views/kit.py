@@ -1,33 +1,56 @@
 """Interview kits: what an interviewer reads before a stage, on screen and on paper.
 
 One page for the whole loop and one per stage, both printable (the print
-stylesheet lays them out on A4). Recruiters and admins only for now.
+stylesheet lays them out on A4). Recruiters and admins open every kit. An interviewer
+opens the kit of a stage they sit on, shadows included: a shadow sits in the same
+interview and learns from preparing the same way (candidates.models.observed_seat: an
+active seat, not replaced, on an interview that is scheduled or held). Any other stage's
+kit, and the whole loop's (it holds every stage's questions), is refused (403).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from accounts.permissions import is_recruiter
+from candidates.models import Assignment, observed_seat
 from interviews.bars import bar_for
 from rubrics.anchors import loop_anchors
 from rubrics.views.browse import anchored_scale
 
 from ..models import Loop, PlannedQuestion, Stage
-from .common import get_loop_for, get_stage_for
+from .common import get_loop_for
 
 
 @require_GET
 def loop_kit(request: HttpRequest, pk: int) -> HttpResponse:
     loop = get_loop_for(request.user, pk)
-    return render(request, "interviews/kit.html", kit_context(loop))
+    return render(request, "interviews/kit.html", kit_context(loop) | {"may_plan": True})
+
+
+def get_stage_kit_for(user, pk: int) -> Stage:
+    """A stage whose kit `user` may read: 404 if there is none, 403 if it is not theirs."""
+    stage = get_object_or_404(Stage.objects.select_related("loop__scale"), pk=pk)
+    if is_recruiter(user) or sits_on(user, stage):
+        return stage
+    raise PermissionDenied
+
+
+def sits_on(user, stage: Stage) -> bool:
+    """Whether `user` has a seat (interviewer or shadow) on an interview of `stage`."""
+    return Assignment.objects.filter(
+        observed_seat(), person_id=user.pk, interview__stage=stage
+    ).exists()
 
 
 @require_GET
 def stage_kit(request: HttpRequest, pk: int) -> HttpResponse:
-    stage = get_stage_for(request.user, pk)
+    stage = get_stage_kit_for(request.user, pk)
     loop = Loop.objects.for_builder().get(pk=stage.loop_id)
-    return render(request, "interviews/kit.html", kit_context(loop, only=stage))
+    context = kit_context(loop, only=stage) | {"may_plan": is_recruiter(request.user)}
+    return render(request, "interviews/kit.html", context)
 
 
 def kit_context(loop: Loop, *, only: Stage | None = None) -> dict:

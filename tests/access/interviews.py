@@ -1,4 +1,4 @@
-"""Access registry: the loop builder (recruiters and admins only).
+"""Access registry: the loop builder (recruiters and admins only) and the kits.
 
 The world holds a draft loop (`world.loop`, one stage with one planned question
 and two competencies, so publishing it has coverage warnings) and a published
@@ -66,5 +66,13 @@ ENTRIES = {
     "interviews:planned_fork": Access(kwargs=planned, expect=recruiters(200)),
     # Interview kits (read-only, printable).
     "interviews:loop_kit": Access(kwargs=loop, expect=recruiters(200)),
-    "interviews:stage_kit": Access(kwargs=stage, expect=recruiters(200)),
+    # A stage's kit: also for those seated on its interview (shadows too; not a replaced
+    # seat). world.interview is on the published loop's stage.
+    "interviews:stage_kit": Access(
+        kwargs=lambda world: {"pk": world.interview.stage_id},
+        expect={
+            **recruiters(200),
+            **dict.fromkeys(("interviewer", "shadow", "committee_interviewer"), 200),
+        },
+    ),
 }
