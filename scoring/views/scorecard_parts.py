@@ -8,6 +8,7 @@ a submission was refused to the parts they concern.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from interviews.bars import bar_for, meets_bar
+from rubrics.anchors import loop_anchors
 from rubrics.views.browse import scale_rows
 
 from ..models import QuestionNote, Rating, Recommendation, Scorecard
@@ -37,6 +39,9 @@ class NoteView:
     replaces: NoteView | None = None
     backup_form: BackupForm | None = None
     status_html: str = ""
+    # {question key: title} for the questions of this scorecard: bank files name other
+    # questions by key ("use infra-backup instead"); interviewers read their titles.
+    titles_for_keys: dict[str, str] = field(default_factory=dict)
 
     @property
     def pk(self) -> int:
@@ -57,6 +62,14 @@ class NoteView:
     @property
     def part_state(self) -> str:
         return "saved" if self.note.revision else "idle"
+
+    @property
+    def interviewer_notes(self) -> str:
+        return titled(self.question.interviewer_notes, self.titles_for_keys)
+
+    @property
+    def backup_condition(self) -> str:
+        return titled(self.planned.backup_condition, self.titles_for_keys)
 
     @property
     def checklist(self) -> list[dict]:
@@ -123,6 +136,26 @@ class Parts:
     def backups(self) -> list[NoteView]:
         return [n for n in self.notes if n.planned.is_backup]
 
+    @property
+    def in_asking_order(self) -> list[NoteView]:
+        """The planned questions in order, a swapped-in backup in the place of the one it
+        replaced (followed by that one, marked replaced, its notes kept)."""
+        ordered = []
+        for view in self.planned:
+            if view.replaced_by is not None:
+                ordered.append(view.replaced_by)
+            ordered.append(view)
+        return ordered
+
+    @property
+    def spare_backups(self) -> list[NoteView]:
+        """Backups not swapped in: listed after the planned questions, ready to swap."""
+        return [n for n in self.backups if n.replaces is None]
+
+    @property
+    def page_order(self) -> list[NoteView]:
+        return self.in_asking_order + self.spare_backups
+
     def note(self, pk) -> NoteView | None:
         return next((n for n in self.notes if str(n.pk) == str(pk)), None)
 
@@ -131,40 +164,65 @@ class Parts:
 
 
 def load_parts(scorecard: Scorecard) -> Parts:
-    """Notes, ratings, the scale and the bars: six queries, whatever their number."""
+    """Notes, ratings, the scale, the bars and the anchors: seven queries, whatever their number.
+
+    Ratings come in the loop's order of competencies, critical ones first; each point's
+    anchor is the loop's (rubrics.anchors.loop_anchors: a level's own overrides the
+    competency's).
+    """
     loop = scorecard.assignment.interview.application.loop
     notes = list(
         scorecard.notes.select_related("planned__question__primary_competency").prefetch_related(
             "planned__question__anchors", "planned__question__secondary_competencies"
         )
     )
-    ratings = list(
-        scorecard.ratings.select_related("competency").prefetch_related("competency__anchors")
-    )
     points = list(loop.scale.points.order_by("-value"))
     loop_bar = bar_for(points, loop_bar=loop.bar)
-    items = {item.competency_id: item for item in loop.loop_competencies.all()}
     views = numbered_notes(notes)
     by_planned = {v.planned.pk: v for v in views}
     for view in views:
         if view.note.backup_for_id and view.note.backup_for_id in by_planned:
             view.replaces = by_planned[view.note.backup_for_id]
             view.replaces.replaced_by = view
+    keys = {v.question.key: v.question.title for v in views}
+    for view in views:
+        view.titles_for_keys = keys
+    anchors = loop_anchors(loop)
+    items = {item.competency_id: item for item in loop.loop_competencies.all()}
     rating_views = []
-    for rating in ratings:
+    for rating in scorecard.ratings.select_related("competency"):
         item = items.get(rating.competency_id)
         bar = bar_for(points, loop_bar=loop.bar, own=item.bar if item is not None else None)
+        rows = scale_rows(
+            rating.competency, points, bar.value, anchors=anchors.get(rating.competency_id, {})
+        )
         rating_views.append(
             RatingView(
                 rating=rating,
                 bar=bar.value,
                 bar_label=bar.label,
                 critical=bool(item and item.critical),
-                rows=scale_rows(rating.competency, points, bar.value),
+                rows=rows,
                 values=rating.form_values(),
             )
         )
+    rating_views.sort(key=lambda view: loop_order(items.get(view.rating.competency_id)))
     return Parts(views, rating_views, loop_bar.value, loop_bar.label, points)
+
+
+def loop_order(item) -> tuple:
+    """Where a competency's rating goes: critical ones first, then the loop's own order."""
+    if item is None:  # not (or no longer) on the loop: last
+        return (2, 0, 0)
+    return (0 if item.critical else 1, item.order, item.pk)
+
+
+def titled(text: str, titles: dict[str, str]) -> str:
+    """`text` with each question key it names replaced by that question's title, quoted."""
+    if not text or not titles:
+        return text
+    pattern = "|".join(re.escape(key) for key in sorted(titles, key=len, reverse=True))
+    return re.sub(rf"(?<![\w-])({pattern})(?![\w-])", lambda m: f"“{titles[m.group(1)]}”", text)
 
 
 def numbered_notes(notes: list[QuestionNote]) -> list[NoteView]:
