@@ -239,8 +239,14 @@ class GroupMean:
     high: float | None
 
 
-def group_mean(values: Sequence[float], level: float = LEVEL) -> GroupMean:
-    """Mean with Student's t interval: mean ± t(n − 1)·sd/sqrt(n)."""
+def group_mean(
+    values: Sequence[float], level: float = LEVEL, bounds: tuple[float, float] = (0.0, 1.0)
+) -> GroupMean:
+    """Mean with Student's t interval, mean ± t(n − 1)·sd/sqrt(n), clipped to `bounds`.
+
+    Performance lies in 0..1, so an interval past either end (two or three hires) is cut
+    at it rather than promising the impossible.
+    """
     n = len(values)
     if n == 0:
         return GroupMean(0, None, None, None)
@@ -249,4 +255,5 @@ def group_mean(values: Sequence[float], level: float = LEVEL) -> GroupMean:
     if sd is None:
         return GroupMean(n, mean, None, None)
     half = float(student_t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
-    return GroupMean(n, mean, mean - half, mean + half)
+    low, high = bounds
+    return GroupMean(n, mean, max(low, mean - half), min(high, mean + half))

@@ -127,6 +127,8 @@ def test_a_group_mean_has_students_t_interval():
     assert result.n == 6
     assert (result.low, result.high) == pytest.approx(expected)
     assert stats.group_mean([0.5]).low is None
+    # Two hires at the ends of the scale: the t interval runs far past 0 and 1, cut there.
+    assert (stats.group_mean([0.0, 1.0]).low, stats.group_mean([0.0, 1.0]).high) == (0.0, 1.0)
     assert stats.group_mean([]).mean is None
 
 
