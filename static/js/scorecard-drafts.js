@@ -56,7 +56,7 @@
 
   function partOf(form) {
     if (!parts.has(form)) {
-      parts.set(form, { saved: "", sent: "", inFlight: false, delay: 0, timer: null, force: false, failing: false, keepMine: false });
+      parts.set(form, { saved: "", sent: "", inFlight: false, delay: 0, timer: null, force: false, failing: false, keepMine: false, useTheirs: false });
     }
     return parts.get(form);
   }
@@ -213,9 +213,14 @@
       part.force = false;
       return;
     }
-    // A blur after the debounced save already went: nothing new to send.
+    // A blur after the debounced save already went: nothing new to send. During a
+    // conflict, the text that was refused is not sent again (the blur of clicking one of
+    // the choice buttons would, and its refusal would undo the choice).
     var state = statusOf(form) && statusOf(form).dataset.state;
-    if (fingerprint(form) === part.saved && (state === "saved" || state === "idle")) {
+    var now = fingerprint(form);
+    if (now === part.saved && (state === "saved" || state === "idle")) {
+      event.preventDefault();
+    } else if (state === "conflict" && now === part.sent) {
       event.preventDefault();
     }
   }
@@ -246,6 +251,7 @@
     part.inFlight = false;
     if (code === 200) {
       part.keepMine = false;
+      part.useTheirs = false;
       settled(form);
       part.saved = part.sent;
       keep(form); // drops the draft, or re-bases it on the new revision if typing went on
@@ -255,6 +261,8 @@
       var status = statusOf(form);
       if (part.keepMine && status && status.dataset.theirRevision) {
         keepMine(form, status.dataset.theirRevision);
+      } else if (part.useTheirs && status && status.dataset.theirRevision) {
+        useTheirs(form, status);
       }
     } else if (code === 0 || code >= 500) {
       part.failing = true;
@@ -283,6 +291,23 @@
     send(form);
   }
 
+  function useTheirs(form, status) {
+    // The other version into the fields, and its revision to build on: typing on saves.
+    var part = partOf(form);
+    var script = document.getElementById(status.id.replace(/-status$/, "-theirs"));
+    if (!script) {
+      return;
+    }
+    fill(form, JSON.parse(script.textContent));
+    revisionInput(form).value = status.dataset.theirRevision;
+    part.saved = fingerprint(form);
+    // A save on its way was typed on the old revision and will be refused: its answer
+    // brings the other version again (perhaps newer), to be used in the same way.
+    part.useTheirs = part.inFlight;
+    store.drop(draftKey(form));
+    setStatus(form, "saved", "Saved (the other version)");
+  }
+
   function onConflictChoice(button) {
     var form = button.closest("form[data-autosave]");
     var status = button.closest(".save-status");
@@ -294,12 +319,7 @@
     if (button.dataset.conflict === "mine") {
       keepMine(form, theirRevision);
     } else {
-      var script = document.getElementById(status.id.replace(/-status$/, "-theirs"));
-      fill(form, JSON.parse(script.textContent));
-      revisionInput(form).value = theirRevision;
-      partOf(form).saved = fingerprint(form);
-      store.drop(draftKey(form));
-      setStatus(form, "saved", "Saved (the other version)");
+      useTheirs(form, status);
     }
     if (focusTarget) {
       focusTarget.focus();
