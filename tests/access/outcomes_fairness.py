@@ -17,7 +17,8 @@ def application(world) -> dict:
 
 
 def fresh_link(world) -> dict:
-    _, token = selfid.invite(world.application, by=None)
+    # The stranger's: world.application may have answered already (the leak check's).
+    _, token = selfid.invite(world.stranger_application, by=None)
     return {"token": token}
 
 
