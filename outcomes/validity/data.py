@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.utils import timezone
 
 from accounts.models import User
 from interviews.models import Loop, LoopCompetency, Stage
@@ -110,14 +109,10 @@ def card_rows(key: str, viewer) -> list[CardRow]:
         "pk",
         "assignment__interview__application_id",
         "assignment__interview__application__loop_id",
-        "assignment__interview__starts_at",
+        "assignment__interview__starts_at__date",  # in the current time zone
         "recommendation",
     )
-    tz = timezone.get_current_timezone()
-    return [
-        CardRow(pk, app, loop, starts.astimezone(tz).date(), rec)
-        for pk, app, loop, starts, rec in rows
-    ]
+    return [CardRow(*row) for row in rows]
 
 
 def score_rows(key: str, viewer, stage_names: dict[int, str]) -> Scores:

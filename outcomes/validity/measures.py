@@ -255,18 +255,6 @@ def recommendation_scores(cards: Iterable[CardRow]) -> dict[int, float]:
     return {app: total / count for app, (total, count) in sums.items()}
 
 
-@dataclass(frozen=True)
-class _Summary:
-    """What `aggregate.weighted_score` reads of a competency summary: spec, name, mean."""
-
-    competency: aggregate.CompetencySpec
-    mean: float | None
-
-    @property
-    def name(self) -> str:
-        return self.competency.name
-
-
 def weighted_scores(
     by_competency: Mapping[int, Mapping[int, float]],
     loop_of: Mapping[int, int],
@@ -274,18 +262,33 @@ def weighted_scores(
 ) -> dict[int, float]:
     """{application: the committee's weighted score}, for versions that weight anything.
 
-    `loop_of`: application → loop version id; `specs`: loop version id → its competency
-    specs (`scoring.committee.specs_for`, so "empty: 1" applies as on the committee page).
+    `scoring.aggregate.weighted_score`'s definition, vectorised per loop version (that
+    function builds the committee's formula text too, which at 25,000 applications is
+    most of a second): the weight-averaged competency means, a weighted competency
+    nobody scored left out of both sums, no score when none is scored or the version
+    weights nothing. tests/outcomes/test_validity_measures.py checks it against
+    `aggregate.weighted_score` on random cases. `loop_of`: application → loop version
+    id; `specs`: version id → its specs (`scoring.committee.specs_for`: "empty: 1").
     """
-    out: dict[int, float] = {}
+    by_loop: dict[int, list[int]] = defaultdict(list)
     for application, loop in loop_of.items():
-        summaries = [
-            _Summary(spec, by_competency.get(spec.competency_id, {}).get(application))
-            for spec in specs.get(loop, ())
-        ]
-        weighted = aggregate.weighted_score(summaries)  # type: ignore[arg-type]
-        if weighted is not None and weighted.value is not None:
-            out[application] = weighted.value
+        by_loop[loop].append(application)
+    out: dict[int, float] = {}
+    for loop, applications in by_loop.items():
+        weighted = [s for s in specs.get(loop, ()) if s.weight]
+        if not weighted:
+            continue
+        weights = np.array([float(s.weight) for s in weighted])
+        columns = [by_competency.get(s.competency_id, {}) for s in weighted]
+        means = np.array(
+            [[column.get(a, np.nan) for column in columns] for a in applications], dtype=float
+        ).reshape(len(applications), len(weighted))
+        scored = ~np.isnan(means)
+        totals = scored @ weights
+        sums = np.where(scored, means, 0.0) @ weights
+        for application, total, value in zip(applications, totals, sums, strict=True):
+            if total > 0:
+                out[application] = float(value / total)
     return out
 
 

@@ -20,7 +20,8 @@ tests/outcomes/test_validity_stats.py.
   is monotone, u taken as known).
 
 A reading is judged on Pearson's interval only: "predicts" only when the whole interval
-lies above zero; an interval that contains zero is never called predictive.
+lies above zero (and not wholly below .10); an interval that contains zero is never
+called predictive.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ SMALL_N = 30
 # From this u on the page says selection was strong: the observed r is then well below
 # what the whole pool would show (Case II adds over 40 % to an r of .30 at u = 1.5).
 STRONG_RESTRICTION = 1.5
+# An interval wholly within ±.10 is "too weak to matter", whichever side of zero: Cohen's
+# (1988) "small" correlation is .10, and at thousands of hires an r of −.03 is significant
+# without meaning anything (selecting on a sum of scores alone makes an irrelevant
+# competency correlate slightly negatively among the hires: bench/validity_bench.py).
+NEGLIGIBLE = 0.10
 
 
 class Reading(StrEnum):
@@ -53,6 +59,7 @@ class Reading(StrEnum):
 
     PREDICTS = "predicts later performance"
     REVERSED = "higher scores go with lower performance"
+    NEGLIGIBLE = "too weak to matter"
     UNCLEAR = "no clear relation yet"
     TOO_FEW = "too few hires"
     NO_SPREAD = "scores do not vary"
@@ -197,7 +204,13 @@ def validity(
 
 
 def reading_of(estimate: Estimate) -> Reading:
-    """Judged on the interval: above zero predicts, below zero reversed, else unclear."""
+    """The interval's reading: too weak, predicts, reversed or unclear.
+
+    Wholly within ±NEGLIGIBLE: too weak to matter; else wholly above zero: predicts;
+    wholly below: reversed; straddling zero: unclear.
+    """
+    if estimate.low > -NEGLIGIBLE and estimate.high < NEGLIGIBLE:
+        return Reading.NEGLIGIBLE
     if estimate.low > 0:
         return Reading.PREDICTS
     if estimate.high < 0:

@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from outcomes.validity import measures
 from outcomes.validity.measures import CardRow, PerformanceRule, ReviewRow, ScoreRow, Scores
@@ -104,3 +106,35 @@ def test_the_weighted_score_is_scoring_aggregates_with_the_versions_weights():
     assert found[1] == pytest.approx((2 * 4.5 + 2.0) / 3)
     assert found[2] == pytest.approx(1.0)  # X unscored: left out of both sums
     assert 3 not in found  # version 2 weights nothing: no weighted score
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([None, 0, 1, 2, 0.5]),  # the spec's weight
+            st.one_of(st.none(), st.floats(1, 5)),  # the application's mean, or unscored
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_vectorised_weighted_score_is_aggregate_weighted_score(terms):
+    specs = [aggregate.CompetencySpec(i, f"C{i}", weight=w) for i, (w, _) in enumerate(terms)]
+    by_competency = {i: {1: mean} for i, (_, mean) in enumerate(terms) if mean is not None}
+    summaries = [
+        aggregate.summarise_competency(
+            spec,
+            [aggregate.RatingEntry("x", "s", 1, None, False, "", ("person", 1))]
+            if mean is None
+            else [aggregate.RatingEntry("x", "s", 1, mean, False, "", ("person", 1))],
+        )
+        for spec, (_, mean) in zip(specs, terms, strict=True)
+    ]
+    expected = aggregate.weighted_score(summaries)
+
+    found = measures.weighted_scores(by_competency, {1: 1}, {1: specs}).get(1)
+
+    if expected is None or expected.value is None:
+        assert found is None
+    else:
+        assert found == pytest.approx(expected.value)

@@ -108,6 +108,15 @@ def test_too_few_hires_give_no_figures_and_constant_scores_no_correlation():
     assert result.pearson is None
 
 
+def test_a_tiny_correlation_on_many_hires_is_too_weak_to_matter_not_predictive():
+    x, y = planted(11, 20_000, 0.03)
+    result = stats.validity(x, y, x)
+
+    assert result.pearson.low > 0  # "significant"
+    assert result.reading == Reading.NEGLIGIBLE
+    assert not stats.carriers({"c": result})
+
+
 def test_small_n_and_strong_restriction_are_warned_about():
     hired, performance = planted(4, 20, 0.4)
     everyone = [v * 2 for v in hired]  # twice the spread: u = 2
