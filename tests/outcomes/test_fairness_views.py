@@ -117,7 +117,7 @@ def test_applications_the_viewer_owes_a_scorecard_on_are_left_out(client, recrui
     client.force_login(recruiter_interviewer)
     text = page(client, loop).content.decode()
     assert "1 application left out" in text
-    assert "11 (hired or rejected" in text
+    assert "<strong>11</strong> decided applications" in text
 
 
 # --- The link -------------------------------------------------------------------------
