@@ -180,3 +180,12 @@ def test_case_ii_grows_the_size_of_r_when_u_exceeds_one_and_keeps_its_sign(r, u)
 @given(st.floats(-0.99, 0.99))
 def test_case_ii_with_u_of_one_changes_nothing(r):
     assert stats.case_ii(r, 1.0) == pytest.approx(r)
+
+
+def test_correlations_are_written_with_a_real_minus_and_no_negative_zero():
+    from outcomes.templatetags.validity import corr
+
+    assert corr(-0.123) == "−0.12"
+    assert corr(-0.001) == "0.00"
+    assert corr(0.4) == "0.40"
+    assert corr(None) == "—"
