@@ -203,29 +203,55 @@ def _mean(values: list[int]) -> float:
     return sum(values) / len(values)
 
 
-def item_rest_pairs(
-    key: str, competency: str, notes: list[NoteRow], ratings: list[RatingRow]
-) -> tuple[list[float], list[float]]:
-    """(item, rest) per application where the question was asked and both exist."""
-    asked_on = defaultdict(set)  # application -> scorecards where it was asked
+class RatingIndex:
+    """The scored ratings, read once: each application's sum and count, and each
+    scorecard's score per competency (a rating is unique per scorecard and competency).
+
+    With it, a question's rest score is the application's total minus its item ratings,
+    so a loop's table costs one pass over the ratings, not one per question.
+    """
+
+    def __init__(self, ratings: list[RatingRow]):
+        self.totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        self.scores: dict[tuple[int, str], int] = {}
+        for rating in ratings:
+            if rating.score is None:
+                continue
+            total = self.totals[rating.application_id]
+            total[0] += rating.score
+            total[1] += 1
+            self.scores[(rating.scorecard_id, rating.competency_key)] = rating.score
+
+
+def _asked_on(key: str, notes: list[NoteRow]) -> dict[int, set[int]]:
+    """Application -> the scorecards where the question was asked."""
+    asked_on: dict[int, set[int]] = defaultdict(set)
     for note in notes:
         if note.question_key == key and note.state == "asked":
             asked_on[note.application_id].add(note.scorecard_id)
-    item, rest = defaultdict(list), defaultdict(list)
-    for rating in ratings:
-        if rating.score is None or rating.application_id not in asked_on:
-            continue
-        own = rating.scorecard_id in asked_on[rating.application_id]
-        if own and rating.competency_key == competency:
-            item[rating.application_id].append(rating.score)
-        else:
-            rest[rating.application_id].append(rating.score)
-    apps = sorted(a for a in asked_on if item[a] and rest[a])
-    return [_mean(item[a]) for a in apps], [_mean(rest[a]) for a in apps]
+    return asked_on
 
 
-def question_stats(key: str, notes: list[NoteRow], ratings: list[RatingRow]) -> QuestionStats:
+def item_rest_pairs(
+    key: str, competency: str, notes: list[NoteRow], ratings: list[RatingRow] | RatingIndex
+) -> tuple[list[float], list[float]]:
+    """(item, rest) per application where the question was asked and both exist."""
+    index = ratings if isinstance(ratings, RatingIndex) else RatingIndex(ratings)
+    items, rests = [], []
+    for app, cards in sorted(_asked_on(key, notes).items()):
+        item = [index.scores[(c, competency)] for c in cards if (c, competency) in index.scores]
+        total, count = index.totals.get(app, (0, 0))
+        if item and count > len(item):
+            items.append(_mean(item))
+            rests.append((total - sum(item)) / (count - len(item)))
+    return items, rests
+
+
+def question_stats(
+    key: str, notes: list[NoteRow], ratings: list[RatingRow] | RatingIndex
+) -> QuestionStats:
     """Every figure for one question key over the notes and ratings given."""
+    ratings = ratings if isinstance(ratings, RatingIndex) else RatingIndex(ratings)
     own = [n for n in notes if n.question_key == key]
     asked = [n for n in own if n.state == "asked"]
     competency = own[0].competency_key if own else ""
@@ -251,22 +277,34 @@ def question_stats(key: str, notes: list[NoteRow], ratings: list[RatingRow]) -> 
 
 
 def score_distribution(
-    key: str, competency: str, notes: list[NoteRow], ratings: list[RatingRow]
+    key: str, competency: str, notes: list[NoteRow], ratings: list[RatingRow] | RatingIndex
 ) -> dict[int, int]:
     """How often each score was given on the question's competency where it was asked."""
+    index = ratings if isinstance(ratings, RatingIndex) else RatingIndex(ratings)
     cards = {n.scorecard_id for n in notes if n.question_key == key and n.state == "asked"}
     counts = Counter(
-        r.score
-        for r in ratings
-        if r.scorecard_id in cards and r.competency_key == competency and r.score is not None
+        index.scores[(c, competency)] for c in cards if (c, competency) in index.scores
     )
     return dict(sorted(counts.items(), reverse=True))
 
 
 def loop_question_stats(notes: list[NoteRow], ratings: list[RatingRow]) -> list[QuestionStats]:
-    """One row per question key met in the notes, in the order first met."""
-    keys = list(dict.fromkeys(n.question_key for n in notes))
-    return [question_stats(key, notes, ratings) for key in keys]
+    """One row per question key met in the notes, in the order first met.
+
+    Each key is computed over its own notes (and the backups asked instead of it) and
+    one index of the ratings: linear in the data, not keys × data.
+    """
+    by_key: dict[str, list[NoteRow]] = defaultdict(list)
+    for note in notes:
+        by_key[note.question_key].append(note)
+        if note.backup_for_key and note.backup_for_key != note.question_key:
+            by_key[note.backup_for_key].append(note)
+    index = RatingIndex(ratings)
+    rows = [
+        question_stats(key, by_key[key], index)
+        for key in dict.fromkeys(n.question_key for n in notes)
+    ]
+    return rows
 
 
 @dataclass(frozen=True)

@@ -212,3 +212,77 @@ def test_attention_lists_overruns_and_flat_questions_on_their_intervals():
     assert [r.key for r in result.overrunning] == ["long"]
     assert rows[0].overruns and not rows[1].overruns
     assert result.not_separating == []
+
+
+def naive_item_rest(key, competency, notes, ratings):
+    """The definition read literally, one rating at a time (the reference)."""
+    asked_on = {}
+    for n in notes:
+        if n.question_key == key and n.state == "asked":
+            asked_on.setdefault(n.application_id, set()).add(n.scorecard_id)
+    item, rest = {}, {}
+    for r in ratings:
+        if r.score is None or r.application_id not in asked_on:
+            continue
+        mine = r.scorecard_id in asked_on[r.application_id] and r.competency_key == competency
+        (item if mine else rest).setdefault(r.application_id, []).append(r.score)
+    apps = sorted(a for a in asked_on if a in item and a in rest)
+    return [float(np.mean(item[a])) for a in apps], [float(np.mean(rest[a])) for a in apps]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 12),  # application
+            st.sampled_from(["a", "b", "c"]),  # question
+            st.sampled_from(["asked", "skipped", "open"]),
+            st.integers(0, 3000),
+            st.sampled_from([None, "a", "b"]),
+            st.integers(0, 2),  # which of the application's scorecards
+        ),
+        max_size=40,
+    ),
+    st.dictionaries(
+        st.tuples(st.integers(1, 12), st.integers(0, 3), st.sampled_from(["a", "b", "c", "x"])),
+        st.one_of(st.none(), st.integers(1, 5)),
+        max_size=80,
+    ),
+)
+@settings(max_examples=80, deadline=None)
+def test_the_loop_table_equals_the_definition_read_literally(note_specs, rating_specs):
+    """Indexing the ratings once and grouping notes per key (for speed) changes nothing."""
+    notes = [
+        note(
+            app,
+            app * 10 + card,
+            key=key,
+            state=state,
+            seconds=seconds,
+            competency=key,
+            backup_for_key=bf,
+        )
+        for app, key, state, seconds, bf, card in note_specs
+    ]
+    # One rating per scorecard and competency, as the database guarantees.
+    ratings = [
+        RatingRow(app, app * 10 + card, comp, score)
+        for (app, card, comp), score in rating_specs.items()
+    ]
+    rows = {r.key: r for r in loop_question_stats(notes, ratings)}
+    assert set(rows) == {n.question_key for n in notes}
+    for key, row in rows.items():
+        item, rest = naive_item_rest(key, key, notes, ratings)
+        fast_item, fast_rest = item_rest_pairs(key, key, notes, ratings)
+        assert fast_item == pytest.approx(item) and fast_rest == pytest.approx(rest)
+        expected = correlation(item, rest)
+        assert row.separation.n == expected.n and row.separation.reading == expected.reading
+        if expected.r is not None:
+            assert row.separation.r == pytest.approx(expected.r)
+        asked = [n for n in notes if n.question_key == key and n.state == "asked"]
+        assert row.asked == len(asked)
+        assert row.replaced == sum(
+            1 for n in notes if n.backup_for_key == key and n.state == "asked"
+        )
+        cards = {n.scorecard_id for n in asked}
+        scores = [r.score for r in ratings if r.scorecard_id in cards and r.competency_key == key]
+        assert sum(row.scores.values()) == sum(1 for v in scores if v is not None)
