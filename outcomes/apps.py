@@ -8,5 +8,8 @@ class OutcomesConfig(AppConfig):
     name = "outcomes"
 
     def ready(self) -> None:
-        # Self-identification: erasure deletes it; the admin edits its categories only.
-        from .fairness import admin, receivers  # noqa: F401
+        from candidates.privacy import register_application_export
+
+        from .reviews import privacy  # connects the erasure receiver
+
+        register_application_export(privacy.REVIEW_PREFETCH, privacy.reviews_export)

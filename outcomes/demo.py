@@ -181,6 +181,18 @@ class Cohort:
         )
 
 
+def cohort_notice() -> str:
+    """The notice a page shows when the invented cohort is loaded ("" if not): one query."""
+    if not Candidate.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").exists():
+        return ""
+    return (
+        f"Demo data: the DevOps loop's past cohort ({APPLICANTS} candidates, addresses "
+        f"@{EMAIL_DOMAIN}) is invented, and its figures were planted with a fixed seed: "
+        "reliability predicts later performance, leadership does not, and leadership "
+        "ratings run lower for candidates who self-identified as female."
+    )
+
+
 def cohort_people(seed: int = SEED) -> list[Person]:
     """The cohort, drawn from the seed: the same people every time."""
     rng = random.Random(seed)

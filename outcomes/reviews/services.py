@@ -109,11 +109,13 @@ def save_review(
     by,
     review: PerformanceReview | None = None,
     today: date | None = None,
+    update_existing: bool = True,
 ) -> tuple[PerformanceReview, bool]:
     """Create or update a review (by its natural key, or `review` when editing); audited.
 
-    Raises ValidationError by field when a rule is broken, nothing saved. Returns the
-    review and whether it was created.
+    Raises ValidationError by field when a rule is broken, nothing saved. The import
+    updates the review its natural key names; the "new review" form refuses
+    (`update_existing=False`). Returns the review and whether it was created.
     """
     application.refuse_if_erased("application")
     application = Application.objects.select_related("loop").get(pk=application.pk)
@@ -129,8 +131,8 @@ def save_review(
     clash = PerformanceReview.objects.filter(
         application=application, reviewed_on=data.reviewed_on, reviewer_name=name
     )
-    if review is not None:
-        if clash.exclude(pk=review.pk).exists():
+    if review is not None or not update_existing:
+        if clash.exclude(pk=getattr(review, "pk", None)).exists():
             raise ValidationError(
                 {"reviewer_name": f"{name} already has a review of this hire on that date."}
             )
