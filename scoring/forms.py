@@ -26,15 +26,33 @@ REASON_MAX_CHARS = 2000
 # --- Autosaved parts ------------------------------------------------------------------
 
 
+# A day: more on one question is a clock left running, not an interview.
+SECONDS_MAX = 24 * 60 * 60
+
+
 class NoteForm(SafeForm):
+    """A question's note; with JavaScript also the live clock's seconds on the question.
+
+    `clock_only`: the clock sends its time alone (nothing typed changed): only
+    `seconds` is kept, without a revision check (services.record_seconds).
+    """
+
     text = forms.CharField(required=False, strip=False, max_length=services.NOTE_MAX_CHARS)
     state = forms.ChoiceField(choices=QuestionNote.State.choices, required=False)
     ticks = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
     revision = forms.IntegerField(min_value=0)
+    seconds = forms.IntegerField(min_value=0, max_value=SECONDS_MAX, required=False)
+    clock_only = forms.BooleanField(required=False)
 
     def __init__(self, *args, checklist: list, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ticks"].choices = [(i, item) for i, item in enumerate(checklist)]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("clock_only") and data.get("seconds") is None:
+            self.add_error("seconds", "The clock sent no time to keep.")
+        return data
 
 
 class RatingForm(SafeForm):

@@ -194,22 +194,46 @@ def _db_value(model, name: str, value):
 
 
 def save_note(
-    note: QuestionNote, *, text: str, state: str, ticks: list, base_revision: int
+    note: QuestionNote,
+    *,
+    text: str,
+    state: str,
+    ticks: list,
+    base_revision: int,
+    seconds_spent: int | None = None,
 ) -> QuestionNote:
     """Save a question's note, state and ticks if `base_revision` is still current.
 
     `note` is the row as loaded with its planned question (for the checklist); the
     UPDATE itself decides, so a concurrent save between load and write is caught too.
+    `seconds_spent` (the live clock's time on the question), when given, goes with it.
     """
     ticks = clean_note(
         text=text, state=state, ticks=ticks, checklist=note.planned.question.checklist
     )
     fields = {"text": text, "state": state, "ticks": ticks}
+    if seconds_spent is not None:
+        fields["seconds_spent"] = seconds_spent
     if not write_part(QuestionNote, note.scorecard_id, note.pk, base_revision, fields):
         _refuse(QuestionNote, note)
     note.text, note.state, note.ticks = text, state, ticks
+    if seconds_spent is not None:
+        note.seconds_spent = seconds_spent
     note.revision = base_revision + 1
     return note
+
+
+def record_seconds(scorecard_id: int, pk: int, seconds: int) -> bool:
+    """The live clock's time on a question, kept on its note of a draft: True if kept.
+
+    Not the interviewer's words: no revision is checked or bumped, so the clock ticking
+    on one device never makes another device's next save a conflict. One UPDATE.
+    """
+    return bool(
+        QuestionNote.objects.filter(
+            pk=pk, scorecard_id=scorecard_id, scorecard__status=Scorecard.Status.DRAFT
+        ).update(seconds_spent=seconds)
+    )
 
 
 def _refuse(model, part) -> None:

@@ -31,14 +31,25 @@ def save_note(request: HttpRequest, scorecard: int, pk: int) -> HttpResponse:
         form = NoteForm(request.POST, checklist=checklist)
         if form.is_valid():
             data = form.cleaned_data
+            if data["clock_only"]:
+                # The clock's time alone: one UPDATE, no revision (services.record_seconds).
+                if services.record_seconds(scorecard, pk, data["seconds"]):
+                    return part_saving.unchanged("note", pk, data["revision"])
+                return checked_note(request, scorecard, pk)
             fields = {
                 "text": data["text"],
                 "state": data["state"] or QuestionNote.State.OPEN,
                 "ticks": data["ticks"],
             }
-            # The form has checked the text's length, the state and the ticks.
+            if data["seconds"] is not None:
+                fields["seconds_spent"] = data["seconds"]
+            # The form has checked the text's length, the state, the ticks and the seconds.
             if services.write_part(QuestionNote, scorecard, pk, data["revision"], fields):
                 return part_saving.saved("note", pk, data["revision"])
+    return checked_note(request, scorecard, pk)
+
+
+def checked_note(request: HttpRequest, scorecard: int, pk: int) -> HttpResponse:
     note = get_own_note(request.user, scorecard, pk)
     response, ok = part_saving.save_note(note, request.POST)
     if ok:

@@ -95,6 +95,11 @@ def saved(kind: str, pk: int, base_revision: int) -> HttpResponse:
     return status(None, kind=kind, part=part, state="saved")
 
 
+def unchanged(kind: str, pk: int, revision: int) -> HttpResponse:
+    """The status element of a part whose words did not change (the clock's time kept)."""
+    return status(None, kind=kind, part=SavedPart(pk, revision), state="saved")
+
+
 def save_note(note: QuestionNote, data: QueryDict) -> tuple[HttpResponse, bool]:
     """Save a note from posted data: its status element, and whether it was saved."""
     posted = data.get("revision")
@@ -102,6 +107,8 @@ def save_note(note: QuestionNote, data: QueryDict) -> tuple[HttpResponse, bool]:
     if not form.is_valid():
         return invalid(posted, kind="note", part=note, errors=form.errors), False
     cleaned = form.cleaned_data
+    if cleaned["clock_only"]:
+        return record_seconds(note, cleaned)
     try:
         services.save_note(
             note,
@@ -109,12 +116,22 @@ def save_note(note: QuestionNote, data: QueryDict) -> tuple[HttpResponse, bool]:
             state=cleaned["state"] or QuestionNote.State.OPEN,
             ticks=cleaned["ticks"],
             base_revision=cleaned["revision"],
+            seconds_spent=cleaned["seconds"],
         )
     except ValidationError as error:
         return invalid(posted, kind="note", part=note, errors=error.message_dict), False
     except (services.StaleRevision, services.ScorecardLocked) as error:
         return refused(posted, kind="note", part=note, error=error), False
     return status(posted, kind="note", part=note, state="saved"), True
+
+
+def record_seconds(note: QuestionNote, cleaned: dict) -> tuple[HttpResponse, bool]:
+    """Keep the clock's time on the note's question; refused only once it is no draft."""
+    posted = cleaned["revision"]
+    if not services.record_seconds(note.scorecard_id, note.pk, cleaned["seconds"]):
+        error = services.locked_error(note.scorecard.status)
+        return refused(posted, kind="note", part=note, error=error), False
+    return unchanged("note", note.pk, posted), True
 
 
 def save_rating(rating: Rating, data: QueryDict, *, scale_id: int) -> tuple[HttpResponse, bool]:

@@ -2,6 +2,10 @@
 //
 // The stage's time and each question's, kept in localStorage so a reload or a closed tab
 // does not lose them; "Now asking" makes a question the current one (and marks it asked).
+// Each question's time is saved on its note (QuestionNote.seconds_spent) through
+// autosave: with every save of the note, and on its own (clock_only) when the question
+// stops being the current one, when the clock pauses or is reset, and every 30 s while
+// it runs. A browser with no clock of its own for this scorecard starts from those.
 (function () {
   "use strict";
 
@@ -10,13 +14,62 @@
   var each = sc.each;
   var PREFIX = sc.PREFIX;
 
+  var SEND_EVERY_MS = 30000;
+  var SECONDS_MAX = 24 * 60 * 60; // scoring.forms.SECONDS_MAX
+
   function Clock(box) {
     this.box = box;
     this.key = PREFIX + box.dataset.scorecard + ":clock";
     this.stageMinutes = Number(box.dataset.stageMinutes);
-    this.state = store.get(this.key) || { running: false, since: 0, stage: 0, current: null, questions: {} };
+    this.state = store.get(this.key) || { running: false, since: 0, stage: 0, current: null, questions: savedTimes() };
+    this.lastSent = Date.now();
     box.hidden = false;
   }
+
+  function savedTimes() {
+    // What the server kept (another browser's clock), as this clock counts: ms per note.
+    var times = {};
+    each(document.querySelectorAll("[data-qtime][data-seconds]"), function (span) {
+      var seconds = Number(span.dataset.seconds);
+      if (seconds > 0) {
+        times[span.dataset.qtime] = seconds * 1000;
+      }
+    });
+    return times;
+  }
+
+  function noteForm(pk) {
+    return document.getElementById("note-" + pk + "-form");
+  }
+
+  Clock.prototype.secondsFor = function (form) {
+    // The seconds to save with a note's form: null if the clock never timed its question.
+    var match = /:note-(\d+)$/.exec(form.dataset.autosave || "");
+    if (!match) {
+      return null;
+    }
+    var pk = match[1];
+    if (!(pk in this.state.questions) && this.state.current !== pk) {
+      return null;
+    }
+    return Math.min(Math.floor(this.elapsed(pk) / 1000), SECONDS_MAX);
+  };
+
+  Clock.prototype.send = function (pk) {
+    var form = pk && noteForm(pk);
+    if (form) {
+      sc.sendClock(form);
+    }
+  };
+
+  Clock.prototype.tick = function () {
+    // Every second while running: the display, and the current question's time now and then.
+    this.render();
+    if (this.state.current && Date.now() - this.lastSent >= SEND_EVERY_MS) {
+      this.lastSent = Date.now();
+      this.send(this.state.current);
+    }
+  };
 
   Clock.prototype.fold = function () {
     // Bank the time since the last start into the stage and the current question.
@@ -41,18 +94,37 @@
     this.fold();
     this.state.running = !this.state.running;
     this.save();
+    if (!this.state.running) {
+      this.send(this.state.current);
+    }
   };
 
   Clock.prototype.ask = function (pk) {
     this.fold();
+    var before = this.state.current;
     this.state.current = String(pk);
+    this.state.questions[this.state.current] = this.state.questions[this.state.current] || 0;
     this.state.running = true;
+    this.lastSent = Date.now();
     this.save();
+    if (before && before !== this.state.current) {
+      this.send(before);
+    }
   };
 
   Clock.prototype.reset = function () {
-    this.state = { running: false, since: 0, stage: 0, current: null, questions: {} };
+    // Every timed question back to zero, here and on the server.
+    var timed = Object.keys(this.state.questions);
+    var zeros = {};
+    timed.forEach(function (pk) {
+      zeros[pk] = 0;
+    });
+    this.state = { running: false, since: 0, stage: 0, current: null, questions: zeros };
     this.save();
+    var self = this;
+    timed.forEach(function (pk) {
+      self.send(pk);
+    });
   };
 
   Clock.prototype.elapsed = function (pk) {

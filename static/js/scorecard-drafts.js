@@ -56,7 +56,7 @@
 
   function partOf(form) {
     if (!parts.has(form)) {
-      parts.set(form, { saved: "", sent: "", inFlight: false, delay: 0, timer: null, force: false, failing: false, keepMine: false, useTheirs: false });
+      parts.set(form, { saved: "", sent: "", inFlight: false, delay: 0, timer: null, force: false, failing: false, keepMine: false, useTheirs: false, clockOnly: false, clockSending: false });
     }
     return parts.get(form);
   }
@@ -225,6 +225,44 @@
     }
   }
 
+  // --- The clock's seconds ride along (scorecard-clock.js gives them) -----------------
+
+  function onConfigRequest(event) {
+    var form = autosaveForm(event);
+    if (!form) {
+      return;
+    }
+    var part = partOf(form);
+    var seconds = api.secondsFor ? api.secondsFor(form) : null;
+    part.clockSending = part.clockOnly && seconds !== null;
+    part.clockOnly = false;
+    if (seconds !== null) {
+      event.detail.parameters.set("seconds", String(seconds));
+    }
+    if (part.clockSending) {
+      event.detail.parameters.set("clock_only", "1");
+    }
+  }
+
+  function sendClock(form) {
+    // The clock's time on the question: alone if nothing typed is pending, else with it.
+    var part = partOf(form);
+    var state = statusOf(form) && statusOf(form).dataset.state;
+    if (part.inFlight || part.failing || (state !== "saved" && state !== "idle")) {
+      return; // it goes with the next save that succeeds
+    }
+    part.clockOnly = fingerprint(form) === part.saved;
+    send(form);
+  }
+
+  function onBeforeSwap(event) {
+    // The clock's own save changes nothing the interviewer sees: its status stays.
+    var form = autosaveForm(event);
+    if (form && partOf(form).clockSending && event.detail.xhr.status === 200) {
+      event.detail.shouldSwap = false;
+    }
+  }
+
   function onBeforeRequest(event) {
     var form = autosaveForm(event);
     if (!form) {
@@ -234,9 +272,10 @@
     part.sent = fingerprint(form);
     part.inFlight = true;
     keep(form);
-    // A conflict keeps its choice buttons in place (the click may be on its way to one).
+    // A conflict keeps its choice buttons in place (the click may be on its way to one);
+    // the clock's own save is silent.
     var state = statusOf(form) && statusOf(form).dataset.state;
-    if (!part.failing && state !== "conflict") {
+    if (!part.failing && !part.clockSending && state !== "conflict") {
       setStatus(form, "saving", "Saving…");
     }
   }
@@ -249,6 +288,7 @@
     var part = partOf(form);
     var code = event.detail.xhr ? event.detail.xhr.status : 0;
     part.inFlight = false;
+    part.clockSending = false;
     if (code === 200) {
       part.keepMine = false;
       part.useTheirs = false;
@@ -402,7 +442,7 @@
     });
   }
 
-  window.LoopwrightScorecard = {
+  var api = {
     PREFIX: PREFIX,
     store: store,
     each: each,
@@ -414,5 +454,10 @@
     onSubmit: onSubmit,
     retryFailing: retryFailing,
     forgetScorecard: forgetScorecard,
+    onConfigRequest: onConfigRequest,
+    onBeforeSwap: onBeforeSwap,
+    sendClock: sendClock,
+    secondsFor: null, // set by scorecard-clock.js
   };
+  window.LoopwrightScorecard = api;
 })();

@@ -91,14 +91,19 @@
     var box = document.querySelector("[data-clock]");
     if (box) {
       clock = new sc.Clock(box);
+      sc.secondsFor = function (form) {
+        return clock.secondsFor(form);
+      };
       window.setInterval(function () {
         if (clock.state.running) {
-          clock.render();
+          clock.tick();
         }
       }, 1000);
     }
     document.body.addEventListener("htmx:confirm", sc.onConfirm);
+    document.body.addEventListener("htmx:configRequest", sc.onConfigRequest);
     document.body.addEventListener("htmx:beforeRequest", sc.onBeforeRequest);
+    document.body.addEventListener("htmx:beforeSwap", sc.onBeforeSwap);
     document.body.addEventListener("htmx:afterRequest", sc.onAfterRequest);
     document.addEventListener("click", onClick);
     document.addEventListener("keydown", sc.onKeydown);
