@@ -228,3 +228,10 @@ def test_the_page_queries_do_not_grow_with_hires(
         response = client.get(URL, {"loop": loop.key})
 
     assert response.context["data"].hires == hires
+
+
+def test_without_any_published_loop_the_page_says_so(client, recruiter):
+    response = page(client, recruiter)
+
+    assert response.status_code == 200
+    assert "No loop has been published yet" in response.content.decode()
