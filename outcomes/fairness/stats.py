@@ -18,6 +18,7 @@ from itertools import product
 
 import numpy as np
 from scipy.optimize import linprog
+from scipy.special import gammaln
 
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal
 FOUR_FIFTHS = 0.8
@@ -45,14 +46,20 @@ def fisher_exact(a: int, b: int, c: int, d: int) -> float:
     if row1 == 0 or row2 == 0 or col1 == 0 or col1 == n:
         return 1.0
     base = _log_choose(n, col1)
-    low, high = max(0, col1 - row2), min(row1, col1)
-
-    def log_p(x: int) -> float:
-        return _log_choose(row1, x) + _log_choose(row2, col1 - x) - base
-
-    observed = log_p(a)
+    x = np.arange(max(0, col1 - row2), min(row1, col1) + 1, dtype=float)
+    # log P(x) for every table with these margins at once (bench-sized groups: thousands).
+    log_p = (
+        gammaln(row1 + 1)
+        - gammaln(x + 1)
+        - gammaln(row1 - x + 1)
+        + gammaln(row2 + 1)
+        - gammaln(col1 - x + 1)
+        - gammaln(row2 - col1 + x + 1)
+        - base
+    )
+    observed = _log_choose(row1, a) + _log_choose(row2, col1 - a) - base
     cutoff = observed + math.log1p(1e-7)
-    total = math.fsum(math.exp(lp) for x in range(low, high + 1) if (lp := log_p(x)) <= cutoff)
+    total = math.fsum(np.exp(log_p[log_p <= cutoff]))
     return min(1.0, total)
 
 
@@ -353,7 +360,9 @@ def suppress(layout: Layout, counts: dict[Cell, int], minimum: int) -> set[Figur
     values = figure_values(layout, counts)
     hidden = complete_lines(layout, values, primary_hidden(layout, values, minimum))
     while found := disclosed(layout, values, hidden):
-        wider = complete_lines(layout, values, hidden | widen(layout, values, hidden, found[0]))
+        # One more figure for each disclosed one at once: each round costs linear programs.
+        more = set().union(*(widen(layout, values, hidden, figure) for figure in found))
+        wider = complete_lines(layout, values, hidden | more)
         if wider == hidden:
             # The applicants' total alone never pins down a group: each may be 0 to it.
             return {f for f in values if cost(layout, f) < 99}
