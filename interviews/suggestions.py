@@ -236,16 +236,16 @@ def _shown(
     if suggestion is None:
         return ShownOption(None, (), (), curated=curated, reasons=reasons)
     items = tuple(_item(i, questions[i.question_id]) for i in suggestion.items)
-    # Topics and forks by the questions' titles; technologies by the questions' places.
+    # Ground by the questions' titles; technologies merely named, by the questions' places.
     shared = tuple(
         (g.label, tuple(questions[qid].title for qid in g.question_ids))
         for g in suggestion.shared
-        if g.kind != "technology"
+        if g.kind != "mention"
     )
     technologies = tuple(
         (g.label, ", ".join(str(n) for n in planning.positions(suggestion, g)))
         for g in suggestion.shared
-        if g.kind == "technology"
+        if g.kind == "mention"
     )
     asked = [i for i in suggestion.items if not i.is_backup]
     return ShownOption(

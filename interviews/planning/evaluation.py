@@ -25,8 +25,9 @@ SECONDARY_CREDIT = 0.5
 SECOND_OPINION_BONUS = 0.25
 CRITICAL_FACTOR = 2.0
 # Per piece of ground shared by a pair of questions, in units of the mean importance:
-# enough to prefer different ground, not enough to give up a competency for it.
-OVERLAP_PENALTY = 0.2
+# the builder warns strongly about it, so more than a question off the loop's emphasis
+# costs, yet less than a competency covered as primary is worth.
+OVERLAP_PENALTY = 0.7
 # Per question off the loop's emphasis, in units of the mean importance: a people
 # question's two secondaries (2 x 0.5) no longer outweigh a technical question's
 # primary in a "primarily technical" loop, yet a competency only a people question
@@ -46,6 +47,7 @@ class Option:
     credits: tuple[tuple[int, float], ...]
     served: int
     labels: int
+    mentions: int
     value: float
     on_emphasis: bool
 
@@ -117,17 +119,26 @@ def on_emphasis(question: BankQuestion, emphasis: str) -> bool:
     return True
 
 
-def ground_of(question: BankQuestion) -> dict[str, tuple[str, str]]:
-    """The ground a question probes, by normalised label: (name shown, kind).
+GROUND_KINDS = frozenset({"topic", "family", "technology"})
 
-    Tags are topics, technologies technologies, and forks of one question a family.
-    Labels compare case-insensitively, so the tag "Terraform" and the technology
-    "terraform" are one piece of ground (a topic: the tag says what it is about).
+
+def ground_of(question: BankQuestion) -> dict[str, tuple[str, str]]:
+    """What a question probes and names, by label: (name shown, kind).
+
+    The ground is the builder's (``interviews.coverage.ItemInfo.ground``): its topic
+    tags, or its technologies when it has no tags ("technologies that may be
+    mentioned" are broad lists), and, here, the forks it belongs with (kind
+    "family"). A tagged question's technologies are only "mention"s: shown, never
+    penalised. Technologies compare case-insensitively.
     """
-    names = {n.strip().casefold(): (n.strip(), "technology") for n in question.technologies}
-    names.update({n.strip().casefold(): (n.strip(), "topic") for n in question.tags})
+    names: dict[str, tuple[str, str]] = {}
+    for tag in question.tags:
+        names[f"t:{tag.strip()}"] = (tag.strip(), "topic")
     for title in question.family:
-        names[f"\0family:{title.casefold()}"] = (f"versions of “{title}”", "family")
+        names[f"f:{title.casefold()}"] = (f"versions of “{title}”", "family")
+    kind, prefix = ("mention", "m") if question.tags else ("technology", "g")
+    for technology in question.technologies:
+        names[f"{prefix}:{technology.strip().casefold()}"] = (technology.strip(), kind)
     return {label: value for label, value in names.items() if value[0]}
 
 
@@ -165,15 +176,19 @@ def make_option(
     context: Context,
 ) -> Option:
     """One question as a search option."""
-    mask = 0
-    for label in ground_of(question):
-        mask |= bit[label]
+    mask = mentions = 0
+    for label, (_, kind) in ground_of(question).items():
+        if kind in GROUND_KINDS:
+            mask |= bit[label]
+        else:
+            mentions |= bit[label]
     return Option(
         id=question.id,
         minutes=question.minutes,
         credits=credits,
         served=sum(1 << j for j, _ in credits),
         labels=mask,
+        mentions=mentions,
         value=sum(context.importance[j] * credit for j, credit in credits),
         on_emphasis=on_emphasis(question, context.emphasis),
     )

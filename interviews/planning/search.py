@@ -105,9 +105,7 @@ def prepare(
     names: dict[str, tuple[str, str]] = {}
     for candidate, _ in kept.values():
         for label, (name, kind) in ground_of(candidate).items():
-            # A topic wins over a technology of the same name in another question.
-            if label not in names or kind == "topic":
-                names[label] = (name, kind)
+            names.setdefault(label, (name, kind))
     labels = tuple(sorted(names))
     context = make_context(
         unique,
@@ -314,11 +312,14 @@ def _chosen(members: tuple[Option, ...], context: Context) -> Chosen:
     return Chosen(ids=frozenset(m.id for m in members), first=first)
 
 
-def _differs_from_all(earlier: Sequence[Chosen], context: Context, floor: float) -> Acceptance:
-    """The constraint a next alternative must meet: good enough, and unlike every earlier one."""
+def _differs_from_all(
+    earlier: Sequence[Chosen], context: Context, floor: float = -math.inf
+) -> Acceptance:
+    """The constraint a next alternative must meet: unlike every earlier one (and, with a
+    ``floor``, covering at least that much)."""
 
     def accept(members: tuple[Option, ...]) -> bool:
-        if evaluate(members, context)[1] < floor:
+        if floor > -math.inf and evaluate(members, context)[1] < floor:
             return False
         first = asking_order(members, context)[0].id
         return all(differs([m.id for m in members], first, chosen) for chosen in earlier)
@@ -375,21 +376,26 @@ def _next_alternative(
 ) -> tuple[Option, ...] | None:
     """The best set that differs from every chosen one, or None.
 
-    Starts from a greedy set avoiding every question already suggested, from
-    the best set with one of its questions left out, and from the best
-    differing set seen so far, each improved under the constraint.
+    Starts from greedy sets avoiding every question already suggested (by score,
+    and by coverage alone), from the best set with one of its questions left out,
+    and from the best differing set seen so far, each improved under the constraint
+    that it differs; the answer must also cover enough (ALTERNATIVE_COVERAGE_SHARE).
     """
     earlier = [_chosen(members, context) for members in chosen]
     floor = ALTERNATIVE_COVERAGE_SHARE * evaluate(chosen[0], context)[1] - EPSILON
-    differs_from_all = _differs_from_all(earlier, context, floor)
-    used = set().union(*(c.ids for c in earlier))
-    starts = [grow((), [o for o in shortlist if o.id not in used], context, overlap_aware=True)]
+    differs_from_all = _differs_from_all(earlier, context)
+    good_and_different = _differs_from_all(earlier, context, floor)
+    unused = [o for o in shortlist if o.id not in set().union(*(c.ids for c in earlier))]
+    starts = [
+        grow((), unused, context, overlap_aware=True),
+        grow((), unused, context, overlap_aware=False),
+    ]
     starts += _leave_one_out(chosen[0], shortlist, context)
     starts += _best_matching(archive.values(), differs_from_all, context)
     for start in starts:
         if start and differs_from_all(start):
             explore(start, accept=differs_from_all)
-    found = _best_matching(archive.values(), differs_from_all, context)
+    found = _best_matching(archive.values(), good_and_different, context)
     return found[0] if found else None
 
 

@@ -65,7 +65,7 @@ def shared_ground(members: Sequence[Option], context: Context) -> tuple[SharedGr
     """Each piece of ground two or more questions of the set probe, with those questions."""
     found = []
     for bit, label in enumerate(context.label_names):
-        ids = tuple(m.id for m in members if m.labels >> bit & 1)
+        ids = tuple(m.id for m in members if (m.labels | m.mentions) >> bit & 1)
         if len(ids) > 1:
             found.append(SharedGround(label, ids, context.label_kinds[bit]))
     return tuple(sorted(found, key=lambda g: (g.label.casefold(), g.question_ids)))
@@ -112,33 +112,29 @@ def positions(suggestion: Suggestion, ground: SharedGround) -> tuple[int, ...]:
 
 
 def _shared_sentence(suggestion: Suggestion) -> str:
-    """Which questions (by their place in the set) share which topics, then technologies.
+    """Which questions (by their place in the set) share ground, then shared technologies.
 
-    Topics and forks are named with the questions sharing them ("Questions 1 and 2
-    share release"); technologies (what a candidate may mention: long lists) are
+    Ground (topics, forks, an untagged question's technologies) is named with the
+    questions sharing it ("Questions 1 and 2 share release"), as the builder's
+    coverage warns about it; technologies that tagged questions merely name are
     named when few, else counted, and listed with their questions on the panel.
     """
-    if not suggestion.shared:
-        return "No two questions share a topic, a technology or an origin."
     groups: dict[tuple[int, ...], list[str]] = {}
-    technologies = []
+    mentions = []
     for ground in suggestion.shared:
-        if ground.kind == "technology":
-            technologies.append(ground.label)
+        if ground.kind == "mention":
+            mentions.append(ground.label)
         else:
             groups.setdefault(positions(suggestion, ground), []).append(ground.label)
     parts = [
         f"questions {_join([str(n) for n in group])} share {_join(labels)}"
         for group, labels in sorted(groups.items())
-    ]
-    if technologies:
-        if len(technologies) <= TECHNOLOGIES_NAMED:
-            verb = "comes" if len(technologies) == 1 else "come"
-            parts.append(f"{_join(technologies)} {verb} up in more than one question")
-        else:
-            parts.append(
-                f"{_number(len(technologies))} technologies come up in more than one question"
-            )
+    ] or ["no two questions share a topic or come from one question"]
+    if len(mentions) > TECHNOLOGIES_NAMED:
+        parts.append(f"{_number(len(mentions))} technologies come up in more than one question")
+    elif mentions:
+        verb = "comes" if len(mentions) == 1 else "come"
+        parts.append(f"{_join(mentions)} {verb} up in more than one question")
     return _first_upper("; ".join(parts)) + "."
 
 

@@ -306,7 +306,7 @@ def test_summary_names_what_is_left_out_in_at_most_two_sentences():
     assert best.summary == (
         "Two questions in 20 of 20 minutes cover 2 of 4 competencies (not Strategic "
         "direction and Effective team member); it opens on Running the team. "
-        "No two questions share a topic, a technology or an origin."
+        "No two questions share a topic or come from one question."
     )
 
 
@@ -517,17 +517,29 @@ def test_an_unknown_emphasis_is_refused():
         suggest_sets(seed_002_bank(), CATEGORIES, 30, emphasis="vibes")
 
 
-def test_a_tag_and_a_technology_of_the_same_name_are_shared_ground():
-    bank = [
-        question(1, 10, "operations", tags=("Terraform",)),
+def test_ground_is_the_builders_tags_or_else_technologies():
+    # As interviews.coverage: a tagged question's technologies are only mentioned.
+    untagged = [
+        question(1, 10, "operations", technologies=("Terraform",)),
         question(2, 10, "strategy", technologies=("terraform",)),
     ]
+    tagged = [
+        question(1, 10, "operations", tags=("iac",), technologies=("Terraform",)),
+        question(2, 10, "strategy", tags=("roadmap",), technologies=("terraform",)),
+    ]
 
-    best = suggest_sets(bank, [OPERATIONS, STRATEGY], 20)[0]
+    ground = suggest_sets(untagged, [OPERATIONS, STRATEGY], 20)[0]
+    mention = suggest_sets(tagged, [OPERATIONS, STRATEGY], 20)[0]
 
-    assert [(g.label, g.question_ids) for g in best.shared] == [("Terraform", (1, 2))]
-    assert "No two questions share" not in best.summary
-    assert "Questions 1 and 2 share Terraform." in best.summary
+    assert [(g.label, g.kind, g.question_ids) for g in ground.shared] == [
+        ("Terraform", "technology", (1, 2))
+    ]
+    assert "Questions 1 and 2 share Terraform." in ground.summary
+    assert [(g.label, g.kind) for g in mention.shared] == [("Terraform", "mention")]
+    assert mention.summary.endswith(
+        "No two questions share a topic or come from one question; "
+        "Terraform comes up in more than one question."
+    )
 
 
 def test_a_question_and_its_fork_are_shared_ground_and_avoided():

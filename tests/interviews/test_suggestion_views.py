@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEntry
 from interviews.models import Loop
-from interviews.services import update_loop
+from interviews.services import coverage_inputs, loop_for_coverage, loop_warnings, update_loop
 from rubrics.models import CuratedSet, CuratedSetItem
 from tests.factories import (
     make_bank,
@@ -27,6 +27,7 @@ from tests.factories import (
     make_role,
     make_scale,
     make_stage,
+    make_tag,
     plan,
 )
 
@@ -223,9 +224,32 @@ def test_shared_ground_is_named_with_the_questions_that_share_it(recruiter_clien
             assert "versions of “Roadmap and the business”" in labels
             assert "No two questions share" not in option.suggestion.summary
         if not option.shared:
-            assert "No two questions share a topic, a technology or an origin." in (
+            assert "No two questions share a topic or come from one question." in (
                 option.suggestion.summary
             )
+
+
+def test_an_option_names_shared_ground_exactly_when_the_builder_would_warn(
+    recruiter_client, seed, recruiter
+):
+    # Two people questions share a topic: whichever options take both must say so,
+    # and accepting any option gives a builder warning about ground only if it did.
+    for people in seed.questions.people[:2]:
+        people.tags.add(make_tag("feedback"))
+    update_loop(seed.loop, {"emphasis": Loop.Emphasis.LEADERSHIP}, by=recruiter)
+    options = suggest(recruiter_client, seed.stage).context["shown"].options
+    assert options
+
+    for option in options:
+        recruiter_client.post(
+            url("stage_suggest_accept", seed.stage),
+            {"questions": option.ids, "must_ask": option.must_ask_ids},
+        )
+        infos, stage_infos = coverage_inputs(*loop_for_coverage(seed.loop))
+        warned = [
+            w for w in loop_warnings(seed.loop, infos, stage_infos) if w.kind == "overlap-stage"
+        ]
+        assert bool(warned) == bool(option.shared), (option.shared, warned)
 
 
 # --- the loop's emphasis ---------------------------------------------------------------
