@@ -122,7 +122,7 @@ def review_form(request, application: Application, review: PerformanceReview | N
             add_errors(form, error)
         else:
             return redirect("outcomes:reviews_for_hire", application.pk)
-    status = 400 if form.errors else 200
+    status = 422 if form.errors else 200
     return render(request, FORM_TEMPLATE, context, status=status)
 
 
