@@ -10,6 +10,7 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         from candidates.privacy import register_application_export
 
+        from .fairness import receivers  # noqa: F401  (erasure deletes self-identification)
         from .reviews import privacy  # connects the erasure receiver
 
         register_application_export(privacy.REVIEW_PREFETCH, privacy.reviews_export)
