@@ -32,6 +32,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from candidates.models import Application, Assignment
 from interviews.bars import bar_for
 from interviews.models import LoopCompetency
+from rubrics.anchors import loop_anchors
 from rubrics.models import Level
 from rubrics.views.browse import scale_rows
 
@@ -219,10 +220,16 @@ def packet_context(application: Application) -> dict[str, Any]:
     loop_competencies = list(
         LoopCompetency.objects.filter(loop=loop)
         .select_related("competency")
-        .prefetch_related("competency__anchors")
         .order_by("order", "pk")
     )
-    scales = {lc.competency_id: scale_rows(lc.competency, points) for lc in loop_competencies}
+    # The anchors the interviewer saw: the loop level's own where it has them.
+    anchors = loop_anchors(loop)
+    scales = {
+        lc.competency_id: scale_rows(
+            lc.competency, points, anchors=anchors.get(lc.competency_id, {})
+        )
+        for lc in loop_competencies
+    }
     assignments = list(
         Assignment.objects.active()
         .filter(interview__application=application)
