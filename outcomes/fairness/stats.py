@@ -143,7 +143,7 @@ class MeanDifference:
 def cohens_d(group: Sequence[float], reference: Sequence[float]) -> MeanDifference | None:
     """(mean group − mean reference) / pooled SD, with its 95 % interval.
 
-    SE (Hedges & Olkin 1985, eq. 5.15): sqrt((n1 + n0) / (n1·n0) + d² / (2(n1 + n0))).
+    SE (Hedges & Olkin 1985, large-sample): sqrt((n1 + n0) / (n1·n0) + d² / (2(n1 + n0))).
     None when either group has fewer than two scores or the pooled SD is 0.
     """
     n1, n0 = len(group), len(reference)
