@@ -154,7 +154,8 @@
     var box = this.box;
     var s = this.state;
     var toggle = box.querySelector("[data-clock-toggle]");
-    toggle.textContent = s.running ? "Pause the clock" : s.stage ? "Resume the clock" : "Start the clock";
+    // "… the clock" stays in the button's name; a phone shows only the verb.
+    toggle.querySelector("[data-clock-verb]").textContent = s.running ? "Pause" : s.stage ? "Resume" : "Start";
     box.classList.toggle("is-running", s.running);
     showTime(
       box.querySelector("[data-clock-stage-box]"),
@@ -165,6 +166,7 @@
     );
     var current = s.current && document.querySelector('[data-now-asking="' + s.current + '"]');
     var questionBox = box.querySelector("[data-clock-question-box]");
+    questionBox.classList.toggle("is-idle", !current);
     if (current) {
       var minutes = Number(current.dataset.minutes);
       box.querySelector("[data-clock-question-title]").textContent = "Now: " + current.dataset.title;

@@ -94,3 +94,30 @@ def test_resetting_the_clock_sets_every_timed_question_back_to_zero(
         page.wait_for_timeout(100)
     assert seconds(card, "Outage you owned") == 0
     assert QuestionNote.objects.get(pk=note(card, "Outage you owned").pk).text == ""
+
+
+def test_on_a_phone_the_pinned_clock_keeps_to_one_line(
+    page: Page, site: str, logged_in_page, interview
+):
+    """390×844: the button, the stage's time, the question's and Reset side by side."""
+    logged_in_page(interview["ines"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(card_url(site, interview["card"]))
+    question(page, "Outage you owned").get_by_role("button", name="Now asking").click()
+    clock = page.locator("[data-clock]")
+    expect(clock.locator("[data-clock-question]")).to_have_text(re.compile(r"^\d+:\d\d$"))
+
+    parts = [
+        clock.get_by_role("button", name="Pause the clock"),
+        clock.locator("[data-clock-stage-box]"),
+        clock.locator("[data-clock-question-box]"),
+        clock.get_by_role("button", name="Reset"),
+    ]
+    boxes = [part.bounding_box() for part in parts]
+    middles = [box["y"] + box["height"] / 2 for box in boxes]
+    assert max(middles) - min(middles) < 4, boxes  # one line
+    toolbar = page.locator("#sc-toolbar").bounding_box()
+    assert toolbar["height"] < 60
+    assert max(box["x"] + box["width"] for box in boxes) <= 390  # nothing off the screen
+    # The names stay whole for screen readers.
+    expect(clock.locator("[data-clock-question-title]")).to_have_text("Now: Outage you owned")
