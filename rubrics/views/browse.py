@@ -94,7 +94,9 @@ def competency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         Competency,
         pk,
-        Competency.objects.select_related("bank").prefetch_related("anchors"),
+        Competency.objects.select_related("bank").prefetch_related(
+            "anchors", "level_anchors__level__ladder"
+        ),
     )
     questions = (
         Question.objects.active()
@@ -115,10 +117,23 @@ def competency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "competency": competency,
             "scale_rows": anchored_scale(competency),
+            "level_anchors": anchors_by_level(competency),
             "questions": questions,
             "used_by": used_by(competency),
         },
     )
+
+
+def anchors_by_level(competency: Competency) -> list[dict]:
+    """The competency's anchors written for particular levels: each level (by ladder, lowest
+    first) with its anchors, highest score first. Reads the prefetched `level_anchors`."""
+    by_level: dict = {}
+    for anchor in competency.level_anchors.all():
+        by_level.setdefault(anchor.level, []).append(anchor)
+    return [
+        {"level": level, "anchors": sorted(by_level[level], key=lambda a: -a.value)}
+        for level in sorted(by_level, key=lambda lv: (lv.ladder.name, lv.order))
+    ]
 
 
 def anchored_scale(competency: Competency, points=None, anchors=None) -> list[dict]:

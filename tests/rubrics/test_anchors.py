@@ -1,6 +1,7 @@
 """A loop's anchors: the loop level's own anchor replaces the competency's at that point."""
 
 import pytest
+from django.urls import reverse
 
 from rubrics.anchors import loop_anchors
 from rubrics.models import LevelAnchor
@@ -113,3 +114,17 @@ def test_a_new_version_of_a_competency_keeps_its_level_anchors(setup):
         [(l6.pk, 3, "Owns a whole org"), (l7.pk, 3, "Owns several orgs")]
     )
     assert ownership.level_anchors.count() == 2
+
+
+def test_the_competency_page_lists_its_anchors_per_level(setup, client, recruiter):
+    _, _, _, ownership, _, _, _ = setup
+    client.force_login(recruiter)
+
+    response = client.get(reverse("rubrics:competency_detail", args=[ownership.pk]))
+
+    body = response.content.decode()
+    assert "For particular levels" in body
+    groups = response.context["level_anchors"]
+    assert [g["level"].key for g in groups] == ["l6", "l7"]
+    assert [a.text for a in groups[0]["anchors"]] == ["Owns a whole org"]
+    assert body.index("Owns a whole org") < body.index("Owns several orgs")
