@@ -56,7 +56,7 @@
 
   function partOf(form) {
     if (!parts.has(form)) {
-      parts.set(form, { saved: "", sent: "", inFlight: false, delay: 0, timer: null, force: false, failing: false, keepMine: false, useTheirs: false, clockOnly: false, clockSending: false });
+      parts.set(form, { saved: "", sent: "", inFlight: false, delay: 0, timer: null, force: false, failing: false, keepMine: false, useTheirs: false, clockOnly: false, clockSending: false, clockPending: false });
     }
     return parts.get(form);
   }
@@ -234,7 +234,8 @@
     }
     var part = partOf(form);
     var seconds = api.secondsFor ? api.secondsFor(form) : null;
-    part.clockSending = part.clockOnly && seconds !== null;
+    // Alone only while nothing typed is pending (typing since it was asked for goes too).
+    part.clockSending = part.clockOnly && seconds !== null && fingerprint(form) === part.saved;
     part.clockOnly = false;
     if (seconds !== null) {
       event.detail.parameters.set("seconds", String(seconds));
@@ -248,7 +249,12 @@
     // The clock's time on the question: alone if nothing typed is pending, else with it.
     var part = partOf(form);
     var state = statusOf(form) && statusOf(form).dataset.state;
-    if (part.inFlight || part.failing || (state !== "saved" && state !== "idle")) {
+    if (part.inFlight) {
+      part.clockPending = true; // once the save on its way is back (it has older seconds)
+      return;
+    }
+    part.clockPending = false;
+    if (part.failing || (state !== "saved" && state !== "idle")) {
       return; // it goes with the next save that succeeds
     }
     part.clockOnly = fingerprint(form) === part.saved;
@@ -287,6 +293,7 @@
     }
     var part = partOf(form);
     var code = event.detail.xhr ? event.detail.xhr.status : 0;
+    var wasClock = part.clockSending;
     part.inFlight = false;
     part.clockSending = false;
     if (code === 200) {
@@ -295,6 +302,9 @@
       settled(form);
       part.saved = part.sent;
       keep(form); // drops the draft, or re-bases it on the new revision if typing went on
+      if (part.clockPending) {
+        sendClock(form);
+      }
     } else if (code === 409 || code === 422) {
       settled(form);
       keep(form);
@@ -306,6 +316,7 @@
       }
     } else if (code === 0 || code >= 500) {
       part.failing = true;
+      part.clockOnly = wasClock; // the retry is the clock's own save again
       keep(form);
       setStatus(form, "offline", "Not saved — kept in this browser, retrying");
       scheduleRetry(form);
