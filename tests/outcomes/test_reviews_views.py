@@ -55,7 +55,7 @@ def test_the_hire_page_lists_reviews_with_months_after_hire_and_ratings(
     html = response.content.decode()
     assert response.status_code == 200
     assert html.index("Robin Lee") < html.index("Sam Lead")  # oldest first
-    assert f"{first.name}: 2" in html and "5 of 5" in html
+    assert f"{first.name}</dt><dd>2 of" in html and "5 of 5" in html
     rows = [r["months"] for r in response.context["rows"]]
     assert rows == [6, 12]
 
