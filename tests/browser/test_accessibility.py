@@ -282,6 +282,7 @@ def phone_screens(screens: list[Screen]) -> list[Screen]:
         Screen(RECRUITER, "/scoring/calibration/"),
         Screen(RECRUITER, "/accounts/audit/"),
         Screen(RECRUITER, f"/candidates/applications/{application.pk}/"),
+        Screen(RECRUITER, "/outcomes/reviews/import/"),
         Screen(INTERVIEWER, "/"),
         Screen(INTERVIEWER, f"/scoring/scorecards/{card.pk}/"),
         Screen(COMMITTEE, "/"),
