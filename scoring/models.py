@@ -356,11 +356,12 @@ class Packet(models.Model):
 
 
 class AnalyticsSnapshot(models.Model):
-    """Calibration and reliability of one loop key, computed in the background.
+    """Calibration, reliability and validity of one loop key, computed in the background.
 
     A loop's whole history takes seconds to compute at company scale, so pages read
     the last computation (`scoring.snapshots`) and say when it was made. Submitting or
-    amending a scorecard, or a change of an interview's state, asks for a new one
+    amending a scorecard, a change of an interview's state, or a performance review
+    saved, edited, imported or deleted asks for a new one
     (`requested_at`); the task runs after a short debounce, so a burst of submissions
     costs one computation.
     """
@@ -368,6 +369,8 @@ class AnalyticsSnapshot(models.Model):
     loop_key = models.SlugField(max_length=80, unique=True)
     calibration = models.JSONField(default=dict)
     reliability = models.JSONField(default=dict)
+    # The validity page's figures under its default performance choice (outcomes.validity).
+    validity = models.JSONField(default=dict)
     # When the data it holds was read; None until the first computation finishes.
     computed_at = models.DateTimeField(null=True, blank=True)
     # The last time something changed that it should include.

@@ -1,11 +1,12 @@
-"""Calibration and reliability in the background: stored snapshots the pages read.
+"""Calibration, reliability and validity in the background: stored snapshots pages read.
 
 A loop's whole history (100,000 applications in the bench) takes seconds to compute,
-so `refresh(key)` computes both pages' figures for everyone's applications and stores
+so `refresh(key)` computes every page's figures for everyone's applications and stores
 them (`AnalyticsSnapshot`); the pages read the snapshot and say when it was computed.
 
 - What asks for a new one: a scorecard submitted or amended, an interview's state
-  changed (a no-show or a cancellation stops its scorecards counting). `request_refresh`
+  changed (a no-show or a cancellation stops its scorecards counting), a performance
+  review saved, edited, imported or deleted (the validity figures). `request_refresh`
   records the time and sends the task with a countdown (ANALYTICS_DEBOUNCE_SECONDS):
   a burst of submissions sends several tasks, and every task after the first finds the
   snapshot already current and does nothing.
@@ -58,7 +59,10 @@ def inline() -> bool:
 
 
 def compute(key: str) -> dict[str, Any]:
-    """Both pages' figures for a loop key over everyone's applications, JSON-ready."""
+    """The three pages' figures for a loop key over everyone's applications, JSON-ready.
+
+    Validity under its default performance choice only (`outcomes.validity.stored`).
+    """
     loop = newest_loop(key)
     points = scale_points(loop) if loop else []
     scale = sorted(p.value for p in points)
@@ -67,9 +71,12 @@ def compute(key: str) -> dict[str, Any]:
     results = reliability_by_competency(
         reliability_rows(key, None), loop_competency_names(key), domain=scale or None
     )
+    from outcomes.validity import stored as validity  # outcomes builds on scoring
+
     return {
         "calibration": {"rows": [r.to_dict() for r in rows], "scorecards": len(cards)},
         "reliability": {"results": [r.to_dict() for r in results]},
+        "validity": validity.compute(key),
     }
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.validators import shown
 from candidates.models import Application
 from rubrics.models import Competency
+from scoring.snapshots import request_refresh
 
 from ..models import PerformanceReview
 from .services import DEFAULT_SCALE_MAX, ReviewData, review_problems, save_review
@@ -108,6 +109,7 @@ def import_reviews(
     if problems:
         raise ReviewFileError(problems)
     result = ImportResult(rows=len(rows), dry_run=dry_run)
+    changed_loops: set[str] = set()
     with transaction.atomic():
         for row in rows:
             application = applications[row.application_id]
@@ -124,7 +126,13 @@ def import_reviews(
             else:
                 result.updated += 1
             if not dry_run:
-                save_review(application, row.data, by=by, review=existing, today=today)
+                save_review(
+                    application, row.data, by=by, review=existing, today=today, refresh=False
+                )
+                changed_loops.add(application.loop.key)
+        # The validity figures count reviews: one new snapshot per loop for the file.
+        for key in sorted(changed_loops):
+            request_refresh(key)
     return result
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.audit import record
 from candidates.models import Application
 from rubrics.models import Competency
+from scoring.snapshots import request_refresh
 
 from ..models import PerformanceRating, PerformanceReview
 
@@ -110,12 +111,15 @@ def save_review(
     review: PerformanceReview | None = None,
     today: date | None = None,
     update_existing: bool = True,
+    refresh: bool = True,
 ) -> tuple[PerformanceReview, bool]:
     """Create or update a review (by its natural key, or `review` when editing); audited.
 
     Raises ValidationError by field when a rule is broken, nothing saved. The import
     updates the review its natural key names; the "new review" form refuses
-    (`update_existing=False`). Returns the review and whether it was created.
+    (`update_existing=False`). Returns the review and whether it was created. The
+    loop's analytics snapshot (validity) is marked outdated unless `refresh` is False
+    (the import asks once per loop for the whole file).
     """
     application.refuse_if_erased("application")
     application = Application.objects.select_related("loop").get(pk=application.pk)
@@ -154,6 +158,8 @@ def save_review(
         reviewed_on=data.reviewed_on,
         overall=data.overall,
     )
+    if refresh:
+        request_refresh(application.loop.key)
     return review, created
 
 
@@ -178,6 +184,7 @@ def delete_review(review: PerformanceReview, *, by) -> None:
     review.application.refuse_if_erased("application")
     record(by, "review.deleted", review, reviewed_on=review.reviewed_on)
     review.delete()
+    request_refresh(review.application.loop.key)
 
 
 def anonymise_reviews(application_ids) -> int:

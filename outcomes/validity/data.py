@@ -133,11 +133,11 @@ def score_rows(key: str, viewer, stage_names: dict[int, str]) -> Scores:
 
 
 def review_rows(key: str, viewer) -> list[ReviewRow]:
-    rows = (
-        PerformanceReview.objects.filter(application__loop__key=key)
-        .exclude(application_id__in=pending_application_ids(viewer))
-        .values_list("application_id", "reviewed_on", "overall", "scale_max")
-    )
+    """The loop's reviews (a viewer of None: everyone's, for the stored snapshot)."""
+    reviews = PerformanceReview.objects.filter(application__loop__key=key)
+    if viewer is not None:
+        reviews = reviews.exclude(application_id__in=pending_application_ids(viewer))
+    rows = reviews.values_list("application_id", "reviewed_on", "overall", "scale_max")
     return [ReviewRow(*row) for row in rows]
 
 

@@ -2,6 +2,8 @@
 
 Recruiters and admins only (403 for anyone else). Figures leave out every application
 the viewer still owes their own scorecard on (DESIGN: independence holds in aggregates).
+Under the default performance choice the page reads the loop's analytics snapshot
+(scoring.snapshots, computed in the background) when it may, as calibration does.
 """
 
 from django import forms
@@ -10,10 +12,11 @@ from django.views.decorators.http import require_GET
 
 from accounts.htmx import render_screen
 from accounts.permissions import require_recruiter
-from scoring.committee import excluded_applications, loop_choices
+from scoring import snapshots
+from scoring.committee import excluded_applications, loop_choices, newest_loop
 from scoring.views.calibration import LoopForm
 
-from . import stats
+from . import stats, stored
 from .data import validity_data
 from .measures import PerformanceRule
 
@@ -48,9 +51,19 @@ def validity(request: HttpRequest) -> HttpResponse:
     form = ValidityForm(request.GET, choices=loop_choices())
     context: dict = {"form": form, "rule": thresholds()}
     if form.is_valid():
-        key = form.cleaned_data["loop"]
-        context |= {
-            "data": validity_data(key, request.user, form.cleaned_data["performance"]),
-            "excluded": excluded_applications(key, request.user),
-        }
+        key, rule = form.cleaned_data["loop"], form.cleaned_data["performance"]
+        excluded = excluded_applications(key, request.user)
+        # The stored snapshot is everyone's figures under the default choice: another
+        # choice, or applications this person must not see yet, are computed now for
+        # them (as is a loop with no snapshot, or one stored before validity was).
+        snapshot = None
+        if rule == stored.STORED_RULE and not excluded:
+            snapshot = snapshots.stored_snapshot(key)
+        if snapshot is not None and snapshot.validity:
+            data = stored.from_json(snapshot.validity, newest_loop(key))
+            context["snapshot"] = snapshot
+        else:
+            data = validity_data(key, request.user, rule)
+            context["live"] = True
+        context |= {"data": data, "excluded": excluded}
     return render_screen(request, "outcomes/validity/validity.html", "validity-results", context)

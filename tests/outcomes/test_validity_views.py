@@ -19,8 +19,9 @@ URL = reverse("outcomes:validity")
 
 # Session, user, groups; loop choices; the figures' 10 loads (newest loop, its scale,
 # competencies of every version, stages, scorecards, scores, reviews, questions asked,
-# the loop's questions, the interviewers' names) and the viewer's excluded count.
-PAGE_QUERIES = 15
+# the loop's questions, the interviewers' names), the viewer's excluded count and the
+# stored snapshot looked for (none current here: tasks run inline, figures live).
+PAGE_QUERIES = 16
 
 
 def page(client, user, **query):
