@@ -136,10 +136,15 @@ class _LinkParser(HTMLParser):
 
 
 def form_urls(action: str, fields: list[tuple[str, list[str]]]) -> list[str]:
-    """The form with its defaults, then once per other option of each select."""
-    defaults = [(name, values[0]) for name, values in fields if values]
+    """The form with its defaults, then once per other option of each select.
+
+    A select with no options sends nothing: it is left out before counting positions,
+    so each other option replaces its own select's default.
+    """
+    kept = [(name, values) for name, values in fields if values]
+    defaults = [(name, values[0]) for name, values in kept]
     urls = [_with_query(action, defaults)]
-    for i, (_name, values) in enumerate(fields):
+    for i, (_name, values) in enumerate(kept):
         for other in values[1:]:
             changed = list(defaults)
             changed[i] = (changed[i][0], other)

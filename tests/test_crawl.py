@@ -245,6 +245,16 @@ def test_links_hx_gets_and_get_forms_are_followed_and_post_forms_are_not():
     assert local_url("../../3/#top", "/candidates/2/edit/") == "/candidates/3/"
 
 
+def test_an_empty_select_before_others_sends_nothing_and_shifts_nothing():
+    fields = [("team", []), ("loop", ["a", "b"]), ("stage", []), ("range", ["all", "90"])]
+    assert form_urls("/scoring/?x=1", fields) == [
+        "/scoring/?loop=a&range=all",
+        "/scoring/?loop=b&range=all",
+        "/scoring/?loop=a&range=90",
+    ]
+    assert form_urls("/f/", [("empty", [])]) == ["/f/"]
+
+
 def test_similar_items_share_a_pattern():
     assert pattern(Link("/candidates/4/?tab=notes")) == pattern(Link("/candidates/9/?tab=cv"))
     assert pattern(Link("/candidates/4/")) != pattern(Link("/candidates/4/", htmx=True))
