@@ -10,10 +10,13 @@ a 6- and a 12-month review on a five-point scale. Planted validities, on the lat
 scores: Ownership .5, Reliability .3, the other three 0.
 
 Timing: the page through the Django test Client, logged in as a recruiter, DEBUG off,
-median of --runs after a warm-up; then `validity_data` split into its loads (queries and
-row building) and the computation, and the page's query count. The database (name must
-contain "bench") is emptied and filled unless --reuse finds it filled. Run from the
-repository root, PostgreSQL up:
+median of --runs after a warm-up, first live (no snapshot), then the snapshot refresh
+the background task runs (scoring.snapshots.refresh: calibration, reliability and
+validity) and the page reading it; then `validity_data` split into its loads (queries
+and row building) and the computation, and the page's query counts. Tasks run inline
+here (no REDIS_URL): the page reads a snapshot only while it is current, as it is here.
+The database (name must contain "bench") is migrated, then emptied and filled unless
+--reuse finds it filled. Run from the repository root, PostgreSQL up:
     .venv/bin/python bench/validity_bench.py [--applications 25000] [--hires 10000]
         [--runs 5] [--reuse]
 DATABASE_URL defaults to postgres://loopwright:loopwright@127.0.0.1:5432/lw_validity_bench.
@@ -22,6 +25,7 @@ DATABASE_URL defaults to postgres://loopwright:loopwright@127.0.0.1:5432/lw_vali
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -211,7 +215,10 @@ def measure(runs: int) -> None:
     from accounts.models import User
     from bench.committee_bench import LOOP_KEY
     from outcomes.validity import data as validity
+    from outcomes.validity import stored as validity_stored
     from outcomes.validity.measures import PerformanceRule
+    from scoring import snapshots
+    from scoring.models import AnalyticsSnapshot
 
     recruiter = User.objects.get(username="bench-recruiter")
     client = Client()
@@ -223,10 +230,29 @@ def measure(runs: int) -> None:
         assert response.status_code == 200
         return response.content
 
-    print(f"page (median of {runs}): {median_of(page, runs):.2f} s")
+    # Live first: without a snapshot the page computes everything in the request.
+    AnalyticsSnapshot.objects.filter(loop_key=LOOP_KEY).delete()
+    print(f"page, live (median of {runs}): {median_of(page, runs):.2f} s")
     with CaptureQueriesContext(connection) as queries:
         page()
-    print(f"page queries: {len(queries)}; HTML {len(page()) / 1024:.0f} KiB")
+    print(f"page queries, live: {len(queries)}; HTML {len(page()) / 1024:.0f} KiB")
+
+    # What the background task does after a scorecard or a review (calibration,
+    # reliability and validity together), then the page reading its result.
+    start = time.perf_counter()
+    snapshots.refresh(LOOP_KEY, force=True)
+    wall = time.perf_counter() - start
+    stored = AnalyticsSnapshot.objects.get(loop_key=LOOP_KEY)
+    size = len(json.dumps(stored.validity)) / 1024
+    print(f"snapshot refresh (all three pages): {wall:.2f} s; validity JSON {size:.0f} KiB")
+    start = time.perf_counter()
+    validity_stored.compute(LOOP_KEY)
+    print(f"  of which validity alone: {time.perf_counter() - start:.2f} s")
+    print(f"page, from the snapshot (median of {runs}): {median_of(page, runs):.2f} s")
+    with CaptureQueriesContext(connection) as queries:
+        html = page()
+    assert b"over every application of the loop" in html, "the page read the snapshot"
+    print(f"page queries, from the snapshot: {len(queries)}; HTML {len(html) / 1024:.0f} KiB")
 
     loads = {
         "scorecards": lambda: validity.card_rows(LOOP_KEY, recruiter),
@@ -270,6 +296,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # a reused database may predate a migration
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores; {url}")
     if args.reuse and filled(args.hires):
         print("reusing the data already there")
