@@ -123,6 +123,12 @@ def test_stage_kit_shows_everything_an_interviewer_reads(recruiter_client, kit):
     )
 
 
+def test_the_bar_sentence_ends_right_after_the_bar(recruiter_client, kit):
+    """No stray space before the full stop: "the bar ... is 3 — Point 3." """
+    body = recruiter_client.get(stage_kit_url(kit.systems)).content.decode()
+    assert '<span class="bar-value">3 — Point 3</span></strong>.' in body
+
+
 def test_backup_takes_no_number_and_says_when_to_use_it(recruiter_client, kit):
     body = recruiter_client.get(stage_kit_url(kit.systems)).content.decode()
     assert '<span class="kit-number">1.</span> Failover under pressure' in body
