@@ -8,13 +8,14 @@ from candidates.services import change_status
 from outcomes.models import SelfIdAnswer, SelfIdResponse
 from tests.browser.conftest import sign_in
 from tests.factories import make_application, make_candidate, make_interview, make_user
-from tests.outcomes.fairness_setup import cohort
+from tests.outcomes.fairness_setup import cohort, ensure_default_categories
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def world(transactional_db):
+    ensure_default_categories()
     recruiter = make_user("rina", groups=("recruiter",), first_name="Rina", last_name="Recruiter")
     loop, _ = cohort(groups={"female": (12, 5), "male": (15, 10)})
     candidate = make_candidate("Dana Applicant")

@@ -1,13 +1,26 @@
 """A decided cohort on a two-stage loop, built through the services as people would."""
 
+import importlib
+
+from django.apps import apps
+
 from candidates.services import change_status
 from outcomes.fairness import selfid
 from outcomes.models import SelfIdCategory
 from tests.factories import make_application, make_interview, make_published_loop
 
 
+def ensure_default_categories() -> None:
+    """The default categories, as data migration 0002 makes them. A transactional test
+    (live_server, a real worker) flushes the tables when it ends, migration data too, so a
+    later test in the same process would find no questions to answer."""
+    migration = importlib.import_module("outcomes.migrations.0002_default_self_id_categories")
+    migration.add_defaults(apps, None)
+
+
 def answer(application, **chosen) -> None:
     """The candidate answers through their link: `sex="female"`; others prefer not to say."""
+    ensure_default_categories()
     _, token = selfid.invite(application, by=None)
     answers = {}
     for category in selfid.questions():
@@ -27,6 +40,7 @@ def decide(application, *, hired: bool, by=None) -> None:
 def cohort(loop=None, *, groups: dict[str, tuple[int, int]], by=None):
     """`groups`: sex key -> (applicants, hired). Everyone passes the first stage (an
     interview at the second is scheduled); the rest are rejected after it."""
+    ensure_default_categories()
     loop = loop or make_published_loop(stages=("Systems", "People"))
     second = loop.stages.order_by("order")[1]
     made = []
@@ -41,4 +55,5 @@ def cohort(loop=None, *, groups: dict[str, tuple[int, int]], by=None):
 
 
 def sex_category() -> SelfIdCategory:
+    ensure_default_categories()
     return SelfIdCategory.objects.get(key="sex")
