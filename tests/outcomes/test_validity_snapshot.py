@@ -56,6 +56,23 @@ def outdated(key: str) -> bool:
     return not AnalyticsSnapshot.objects.get(loop_key=key).is_current
 
 
+def rounded(value):
+    """`value` with every float to 9 decimals: the stored and the live computation may add
+    the same numbers in another order (rows come back in another order), which moves the
+    last bit of a double."""
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded(v) for v in value]
+    return value
+
+
+def same_figures(a, b) -> bool:
+    return rounded(stored.to_json(a)) == rounded(stored.to_json(b))
+
+
 def test_the_snapshot_holds_what_the_live_page_computes(recruiter, loop):
     cohort(loop, 16, by=recruiter)
     assert snapshots.refresh(loop.key) == "computed"
@@ -63,7 +80,7 @@ def test_the_snapshot_holds_what_the_live_page_computes(recruiter, loop):
     # Strict JSON (PostgreSQL's jsonb refuses NaN), equal to a fresh computation.
     assert snapshot.validity == json.loads(json.dumps(stored.compute(loop.key), allow_nan=False))
     back = stored.from_json(snapshot.validity, newest_loop(loop.key))
-    assert back == validity_data(loop.key, recruiter, PerformanceRule.TWELVE)
+    assert same_figures(back, validity_data(loop.key, recruiter, PerformanceRule.TWELVE))
     ownership = next(r for r in back.competencies if r.name == "Ownership")
     assert back.hires == 16 and ownership.validity.predicts and ownership.chart is not None
 
@@ -80,7 +97,7 @@ def test_the_page_reads_the_snapshot_in_a_fixed_number_of_queries(
         response = client.get(URL, {"loop": loop.key})
     html = response.content.decode()
     assert response.status_code == 200
-    assert response.context["data"] == live
+    assert same_figures(response.context["data"], live)
     assert "over every application of the loop" in html
     assert "Ownership</strong> seems to carry the loop" in html
     assert "newer scorecards and reviews are being included" not in html
