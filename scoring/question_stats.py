@@ -17,13 +17,14 @@ Definitions (README, "Question analytics", says where each comes from):
 - *Exposure*: the number of different candidates who were asked it.
 """
 
-import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from scipy.stats import binom, norm
+from scipy.stats import binom
+
+from scoring import correlation as correlation_
 
 CONFIDENCE = 0.95
 # Below this many candidates an item–rest r is not read at all (the interval is too wide
@@ -154,27 +155,11 @@ def median_interval(values: list[float], confidence: float = CONFIDENCE) -> Medi
     return Median(middle, n, Interval(ordered[rank - 1], ordered[n - rank]))
 
 
-def pearson(x: list[float], y: list[float]) -> float | None:
-    """Pearson's r; None when either side has no spread."""
-    n = len(x)
-    mx, my = sum(x) / n, sum(y) / n
-    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
-    sxx = sum((a - mx) ** 2 for a in x)
-    syy = sum((b - my) ** 2 for b in y)
-    if sxx == 0 or syy == 0:
-        return None
-    return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
-
-
 def fisher_interval(r: float, n: int, confidence: float = CONFIDENCE) -> Interval | None:
     """tanh(atanh(r) ± z·1/√(n−3)): the usual interval for a correlation (n ≥ 4)."""
     if n < 4:
         return None
-    if abs(r) >= 1:
-        return Interval(r, r)
-    z = math.atanh(r)
-    half = norm.ppf(1 - (1 - confidence) / 2) / math.sqrt(n - 3)
-    return Interval(math.tanh(z - half), math.tanh(z + half))
+    return Interval(*correlation_.fisher_interval(r, correlation_.pearson_se(n), confidence))
 
 
 def correlation(x: list[float], y: list[float]) -> Correlation:
@@ -182,7 +167,7 @@ def correlation(x: list[float], y: list[float]) -> Correlation:
     n = len(x)
     if n < 2:
         return Correlation(None, n, None, Reading.TOO_FEW)
-    r = pearson(x, y)
+    r = correlation_.pearson(x, y)
     if r is None:
         return Correlation(None, n, None, Reading.NO_SPREAD)
     interval = fisher_interval(r, n)

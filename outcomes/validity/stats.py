@@ -35,6 +35,8 @@ from statistics import NormalDist
 import numpy as np
 from scipy.stats import t as student_t
 
+from scoring.correlation import fisher_interval, pearson, pearson_se
+
 LEVEL = 0.95
 Z = NormalDist().inv_cdf(0.5 + LEVEL / 2)
 # Below this many hires no figure at all: a Fisher interval needs n > 3, and with fewer
@@ -100,20 +102,6 @@ class Validity:
         return self.reading == Reading.PREDICTS
 
 
-def pearson(x: Sequence[float], y: Sequence[float]) -> float | None:
-    """Pearson's r; None with fewer than two pairs or when either side is constant."""
-    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if a.size != b.size:
-        raise ValueError("x and y differ in length")
-    if a.size < 2:
-        return None
-    da, db = a - a.mean(), b - b.mean()
-    denominator = math.sqrt(float(da @ da) * float(db @ db))
-    if denominator == 0:
-        return None
-    return max(-1.0, min(1.0, float(da @ db) / denominator))
-
-
 def average_ranks(values: Sequence[float]) -> np.ndarray:
     """Ranks from 1, ties sharing the mean of the ranks they span (scipy's "average")."""
     a = np.asarray(values, dtype=float)
@@ -136,23 +124,9 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float | None:
     return pearson(average_ranks(x), average_ranks(y))
 
 
-def pearson_se(n: int) -> float:
-    """Fisher's standard error of atanh(r): 1/sqrt(n − 3)."""
-    return 1 / math.sqrt(n - 3)
-
-
 def spearman_se(rho: float, n: int) -> float:
     """Bonett & Wright's (2000) standard error of atanh(rho): sqrt((1 + rho²/2)/(n − 3))."""
     return math.sqrt((1 + rho * rho / 2) / (n - 3))
-
-
-def fisher_interval(r: float, se: float, level: float = LEVEL) -> tuple[float, float]:
-    """tanh(atanh(r) ± z·se): the interval on Fisher's z scale, back as correlations."""
-    if abs(r) >= 1:
-        return (r, r)  # a perfect sample correlation: atanh is infinite, no spread
-    z = math.atanh(r)
-    half = NormalDist().inv_cdf(0.5 + level / 2) * se
-    return (math.tanh(z - half), math.tanh(z + half))
 
 
 def case_ii(r: float, u: float) -> float:
