@@ -14,6 +14,7 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from celery import current_app
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379"
 # Databases 10.. by default: clear of 0 (a developer's own data) and of CI's app database.
@@ -65,3 +66,17 @@ def celery_config(celery_redis_url: str) -> dict:
         "broker_connection_retry_on_startup": False,
         "broker_connection_max_retries": 1,
     }
+
+
+def tasks_eager(value: bool):
+    """Celery's task_always_eager set to `value` for the duration, then put back."""
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = value
+    yield
+    current_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def with_worker():
+    """Tasks go to a broker (as in production): analytics pages then use stored snapshots."""
+    yield from tasks_eager(False)

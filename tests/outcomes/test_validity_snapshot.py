@@ -11,7 +11,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery import current_app
 from django.urls import reverse
 
 from outcomes.reviews.importing import import_reviews
@@ -32,19 +31,6 @@ URL = reverse("outcomes:validity")
 # Session, user, groups; loop choices; the viewer's excluded count; the snapshot; the
 # newest loop version. Nothing that reads scores, scorecards or reviews.
 SNAPSHOT_PAGE_QUERIES = 7
-
-
-def tasks_eager(value: bool):
-    eager = current_app.conf.task_always_eager
-    current_app.conf.task_always_eager = value
-    yield
-    current_app.conf.task_always_eager = eager
-
-
-@pytest.fixture
-def with_worker():
-    """Tasks go to a broker (as in production): the page then uses the stored snapshot."""
-    yield from tasks_eager(False)
 
 
 @pytest.fixture

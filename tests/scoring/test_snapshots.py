@@ -10,7 +10,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery import current_app
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,24 +19,12 @@ from candidates.scheduling import set_interview_state
 from scoring import snapshots
 from scoring.models import AnalyticsSnapshot
 from scoring.tasks import refresh_analytics_task  # registers it with the test worker
+from tests.celery_fixtures import tasks_eager
 from tests.factories import make_application, make_scoring_loop, make_user
 
 from .committee_setup import interview_at, submitted_card
 
 SNAPSHOT_PAGE_QUERIES = 7  # session, user, groups, choices, excluded, snapshot, newest loop
-
-
-def tasks_eager(value: bool):
-    eager = current_app.conf.task_always_eager
-    current_app.conf.task_always_eager = value
-    yield
-    current_app.conf.task_always_eager = eager
-
-
-@pytest.fixture
-def with_worker():
-    """Tasks go to a broker (as in production): pages then use stored snapshots."""
-    yield from tasks_eager(False)
 
 
 @pytest.fixture
