@@ -121,3 +121,41 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name or 'system'} {self.verb} {self.target_repr}"
+
+
+class SignInPolicy(models.Model):
+    """How people sign in, set by an admin (one row): password login, two-factor."""
+
+    class PasswordLogin(models.TextChoices):
+        EVERYONE = "everyone", "Everyone may sign in with a password"
+        ADMINS = "admins", "Only admins (break-glass); everyone else uses single sign-on"
+        OFF = "off", "Nobody: single sign-on only"
+
+    password_login = models.CharField(
+        max_length=10, choices=PasswordLogin.choices, default=PasswordLogin.EVERYONE
+    )
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="People who sign in with a password must set up an authenticator app.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(password_login__in=["everyone", "admins", "off"]),
+                name="signin_policy_password_login_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Sign-in policy"
+
+    @classmethod
+    def current(cls) -> "SignInPolicy":
+        """The one row (created with the defaults on first use)."""
+        policy, _ = cls.objects.get_or_create(pk=1)
+        return policy

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from integrations.fields import external_id_field, external_id_unique
 from interviews.models import Loop, Stage
 
 # What every write about an erased candidate answers (candidates.privacy: erasure is final).
@@ -61,12 +62,14 @@ class Candidate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    external_id = external_id_field()
 
     objects = CandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
         constraints = [
+            external_id_unique("candidate_external_id_unique"),
             # Erasure (candidates.privacy) blanks these in the same save that sets erased_at.
             models.CheckConstraint(
                 condition=Q(erased_at__isnull=True)
@@ -142,12 +145,15 @@ class Application(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    external_id = external_id_field()
 
     objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
+            external_id_unique("application_external_id_unique"),
             models.CheckConstraint(
                 condition=Q(
                     status__in=["active", "offer", "hired", "rejected", "withdrawn", "erased"]
@@ -207,10 +213,12 @@ class Interview(models.Model):
     state = models.CharField(max_length=12, choices=State.choices, default=State.SCHEDULED)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    external_id = external_id_field()
 
     class Meta:
         ordering = ["starts_at", "pk"]
         constraints = [
+            external_id_unique("interview_external_id_unique"),
             models.UniqueConstraint(
                 fields=["application", "stage"], name="one_interview_per_stage"
             ),
@@ -287,12 +295,15 @@ class Assignment(models.Model):
     replaced_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    updated_at = models.DateTimeField(auto_now=True)
+    external_id = external_id_field()
 
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["interview", "role", "pk"]
         constraints = [
+            external_id_unique("assignment_external_id_unique"),
             models.UniqueConstraint(
                 fields=["interview", "person"],
                 condition=active_seat(),

@@ -90,6 +90,17 @@ INSTALLED_APPS = [
     "candidates",
     "scoring",
     "outcomes",
+    "integrations",
+    # Single sign-on (OpenID Connect) and two-factor authentication (TOTP): django-allauth.
+    # Password sign-in stays our own view (accounts.views.LoginView); it hands over to
+    # allauth's login flow so that the second-factor step applies to it.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    # The REST API (/api/v1/) and its browsable docs, served from ninja's own static files.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.HtmxLoginRedirectMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
@@ -157,6 +169,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -167,6 +180,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# django-allauth: accounts are invited (accounts.services) or made just in time by single
+# sign-on; nobody signs themselves up. OpenID Connect providers: config/sso_settings.py.
+ACCOUNT_ADAPTER = "accounts.sso.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.sso.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Loopwright"
 
 # Failed logins are throttled per account and, separately, per client address.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
@@ -302,6 +329,11 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
 }
 
+# The REST API (/api/v1/): requests per token (per address before authentication).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/m")
+# A token's longest life; a person picks its expiry up to this.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+
 REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -414,3 +446,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Single sign-on (OpenID Connect) from the environment: providers, claim → group mapping.
+from config.sso_settings import *  # noqa: E402, F403

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from candidates.models import Application
+from integrations.fields import external_id_field, external_id_unique
 from rubrics.models import Competency
 
 
@@ -35,10 +36,12 @@ class PerformanceReview(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    external_id = external_id_field()
 
     class Meta:
         ordering = ["application", "reviewed_on", "pk"]
         constraints = [
+            external_id_unique("review_external_id_unique"),
             # The import's natural key: a re-import updates, never duplicates.
             models.UniqueConstraint(
                 fields=["application", "reviewed_on", "reviewer_name"],

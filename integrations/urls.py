@@ -1,0 +1,5 @@
+"""Integrations pages: API tokens, webhook subscriptions and deliveries."""
+
+app_name = "integrations"
+
+urlpatterns: list = []
