@@ -24,6 +24,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 from pydantic import Field
 
+from accounts.axes_hooks import client_ip
 from integrations.models import ApiToken, hash_token
 from integrations.scopes import grants
 
@@ -68,7 +69,7 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: HttpRequest) -> str:
         token = getattr(request, "api_token", None)
-        ident = token.prefix if token is not None else f"ip:{self.get_ident(request)}"
+        ident = token.prefix if token is not None else f"ip:{client_ip(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

@@ -22,6 +22,9 @@ class Access:
     kwargs: Callable[[object], dict] = field(default=lambda world: {})
     method: str = "get"
     data: Callable[[object], dict] = field(default=lambda world: {})
+    # An API operation (/api/v1/): the persona calls it with a token of their own holding
+    # every scope (anonymous: no token), `data` sent as a JSON body (query for GET).
+    api: bool = False
 
 
 # The personas where independence could leak (tests/access/personas.py seats them on
@@ -70,6 +73,15 @@ def everyone(status: int, *, anonymous: int = ANON_REDIRECT) -> dict[str, int]:
 def recruiters(status: int, *, others: int = 403) -> dict[str, int]:
     """Recruiters and admins (whatever else they are) get `status`; the others `others`."""
     return {**everyone(others), **dict.fromkeys(RECRUITERS, status)}
+
+
+def api_everyone(status: int) -> dict[str, int]:
+    """An API operation everyone with a token gets `status` from; no token: 401."""
+    return everyone(status, anonymous=401)
+
+
+def api_recruiters(status: int, *, others: int = 403) -> dict[str, int]:
+    return {**recruiters(status, others=others), "anonymous": 401}
 
 
 def admins(status: int, *, others: int = 403) -> dict[str, int]:

@@ -1,5 +1,6 @@
 """Every URL pattern x every persona gets the status the registry says."""
 
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -113,11 +114,42 @@ def candidate_world(published, request, fill_for=no_text) -> dict:
 def test_persona_gets_intended_status(client, persona_user, world, url_name, persona):
     access = registry()[url_name]
     user = persona_user(persona)
-    if user is not None:
-        client.force_login(user)
     url = reverse(url_name, kwargs=access.kwargs(world))
-    response = getattr(client, access.method)(url, access.data(world))
+    if access.api:
+        response = call_api(client, user, access.method, url, access.data(world))
+    else:
+        if user is not None:
+            client.force_login(user)
+        response = getattr(client, access.method)(url, access.data(world))
     assert response.status_code == access.expect[persona], (
         f"{persona} {access.method.upper()} {url}: got {response.status_code}, "
         f"expected {access.expect[persona]}"
+    )
+
+
+def call_api(client, user, method: str, url: str, data: dict):
+    """The API as `user` with a token holding every scope (no token for anonymous)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from integrations.models import ApiToken, hash_token
+    from integrations.scopes import SCOPES
+
+    headers = {}
+    if user is not None:
+        prefix, secret = ApiToken.new_secret()
+        ApiToken.objects.create(
+            user=user,
+            name="registry",
+            prefix=prefix,
+            key_hash=hash_token(secret),
+            scopes=list(SCOPES),
+            expires_at=timezone.now() + timedelta(days=1),
+        )
+        headers["Authorization"] = f"Bearer {secret}"
+    if method == "get":
+        return client.get(url, data, headers=headers)
+    return client.generic(
+        method.upper(), url, json.dumps(data), content_type="application/json", headers=headers
     )
