@@ -328,3 +328,48 @@ class Assignment(models.Model):
     @property
     def is_shadow(self) -> bool:
         return self.role == self.Role.SHADOW
+
+
+class CandidateImport(models.Model):
+    """An uploaded candidate CSV between its preview and its confirmation (candidates.importing).
+
+    The file itself is kept here, not in a temporary file, so the preview and the confirm
+    read the same bytes; it is cleared once imported or discarded (it holds personal data).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        IMPORTED = "imported", "Imported"
+        DISCARDED = "discarded", "Discarded"
+
+    content = models.BinaryField(blank=True, default=b"")
+    filename = models.CharField(max_length=255, blank=True)
+    preset = models.CharField(max_length=20)
+    mapping = models.JSONField(default=dict, blank=True)
+    default_loop = models.CharField(max_length=80, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    summary = models.JSONField(default=dict, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "imported", "discarded"]),
+                name="candidate_import_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Candidate import {self.pk} ({self.filename or 'file'})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("candidates:import_preview", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
