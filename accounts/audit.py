@@ -1,7 +1,9 @@
 """The audit trail: every app calls record() for what it must be able to show later."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -19,6 +21,24 @@ def register_hidden_scopes(rule: Callable[[Any], QuerySet]) -> None:
     """`rule(user)`: a subquery of the audit scopes `user` may not read yet."""
     if rule not in _hidden_scope_rules:
         _hidden_scope_rules.append(rule)
+
+
+# What every entry recorded in the current context also carries (audit_context).
+_context_data: ContextVar[dict[str, Any] | None] = ContextVar("audit_context_data", default=None)
+
+
+@contextmanager
+def audit_context(**data: Any) -> Iterator[None]:
+    """Every entry recorded inside the block also carries `data` (its own keys win).
+
+    The API wraps each write in one (`via="api"`, `token=<name>`), so the services'
+    own entries say how the change came, without each service taking the token.
+    """
+    reset = _context_data.set({**(_context_data.get() or {}), **data})
+    try:
+        yield
+    finally:
+        _context_data.reset(reset)
 
 
 def visible_entries(user, entries: QuerySet[AuditEntry] | None = None) -> QuerySet[AuditEntry]:
@@ -40,6 +60,7 @@ def record(actor, verb: str, obj: Any = None, **data: Any) -> AuditEntry:
     so that every entry about it (and its children) can be listed together.
     """
     scope = obj.audit_scope() if obj is not None and hasattr(obj, "audit_scope") else ""
+    data = {**(_context_data.get() or {}), **data}
     safe_data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
