@@ -335,6 +335,22 @@ API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/m")
 # A token's longest life; a person picks its expiry up to this.
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 
+# Webhooks (integrations/webhooks.py, docs/webhooks.md): a failed delivery is tried again
+# after BASE x 2^(n-1) seconds (n = attempts so far, +/-20 % jitter, at most MAX seconds
+# apart), WEBHOOK_MAX_ATTEMPTS times in all; then it is failed. Defaults: 12 attempts over
+# about 14 hours. Private, loopback and link-local addresses are refused (SSRF) unless
+# WEBHOOK_ALLOW_PRIVATE_HOSTS, which defaults to true only on a local run.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 12)
+WEBHOOK_BACKOFF_BASE_SECONDS = env_int("WEBHOOK_BACKOFF_BASE_SECONDS", 30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env_int("WEBHOOK_BACKOFF_MAX_SECONDS", 6 * 3600)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", LOCAL_RUN)
+if WEBHOOK_MAX_ATTEMPTS < 1 or WEBHOOK_BACKOFF_BASE_SECONDS < 1 or WEBHOOK_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "WEBHOOK_MAX_ATTEMPTS, WEBHOOK_BACKOFF_BASE_SECONDS and WEBHOOK_TIMEOUT_SECONDS must "
+        "be at least 1"
+    )
+
 REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -375,6 +391,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "resend-outdated-analytics": {
         "task": "scoring.tasks.resend_outdated_analytics_task",
         "schedule": 300.0,
+    },
+    # Webhook deliveries due whose message was lost (or whose wait outlasts Redis's
+    # visibility timeout) are sent again.
+    "send-due-webhooks": {
+        "task": "integrations.tasks.send_due_webhooks_task",
+        "schedule": 15.0,
     },
     # Candidates past the retention period are erased once a day, at a quiet hour.
     "erase-expired-candidates": {
