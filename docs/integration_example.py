@@ -1,0 +1,626 @@
+#!/usr/bin/env python3
+"""Loopwright integration example: from a candidate in "the ATS" to a debrief packet.
+
+A script an integrator can copy: Python 3.11+, standard library only. It does what an
+applicant-tracking system's sync does, through Loopwright's REST API (/api/v1/) and its
+signed webhooks:
+
+1. starts a small webhook receiver (http.server in a thread) that checks every
+   delivery's `Loopwright-Signature` (HMAC-SHA256, constant-time compare, timestamp
+   within 5 minutes) and refuses the rest with 401;
+2. upserts the candidate by the ATS's id (PUT /candidates/external/{external_id});
+3. finds the published loop of a key (GET /loops/, GET /loops/{id});
+4. starts an application on it (POST /applications/);
+5. schedules an interview for the first stage (or every stage, --every-stage) and
+   assigns the interviewers, found by email (GET /people/?email=...);
+6. waits for `decision.recorded` for that application (the panel scores, the
+   committee decides, in Loopwright);
+7. requests a debrief packet (POST /applications/{id}/packets), waits for
+   `packet.ready` (polling GET /packets/{id} meanwhile), downloads the PDF and checks
+   it is one.
+
+It exits 0 with a summary, or non-zero with what went wrong (an API error's problem
+details are printed). Run it against a local `make run`: docs/integrations.md.
+
+Every option also reads from the environment (shown in --help), e.g.:
+
+    LOOPWRIGHT_URL=http://127.0.0.1:8000 LOOPWRIGHT_TOKEN=lw_... \\
+    LOOPWRIGHT_WEBHOOK_SECRET=whsec_... python docs/integration_example.py \\
+        --loop-key devops-engineer-senior \\
+        --interviewer interviewer1@demo.loopwright.test \\
+        --committee committee@demo.loopwright.test
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.error import HTTPError, URLError
+from urllib.parse import quote, urlencode
+from urllib.request import Request, urlopen
+
+SIGNATURE_HEADER = "Loopwright-Signature"
+# A delivery older than this is refused, so a captured request cannot be replayed later.
+SIGNATURE_TOLERANCE_SECONDS = 5 * 60
+PROGRESS_EVERY_SECONDS = 10
+
+
+class IntegrationError(Exception):
+    """A step failed: the message says which and why; the script exits 1 with it."""
+
+
+# --- The API -------------------------------------------------------------------------
+
+
+class ApiError(IntegrationError):
+    """A non-2xx answer: its problem details (RFC 9457) make the message."""
+
+    def __init__(self, method: str, path: str, status: int, problem: dict[str, Any]):
+        self.status = status
+        self.problem = problem
+        lines = [f"{method} {path} answered {status}: {problem.get('title', '')}".rstrip()]
+        if problem.get("detail"):
+            lines.append(f"  detail: {problem['detail']}")
+        for error in problem.get("errors") or []:
+            lines.append(f"  {error.get('field', '?')}: {error.get('message', '')}")
+        super().__init__("\n".join(lines))
+
+
+class Api:
+    """Loopwright's REST API with a bearer token: JSON in, JSON (or bytes) out."""
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 30):
+        self.root = base_url.rstrip("/") + "/api/v1"
+        self.token = token
+        self.timeout = timeout
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any:
+        """The decoded JSON of a 2xx answer; ApiError otherwise."""
+        return json.loads(self.fetch(method, path, body, params) or b"null")
+
+    def fetch(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> bytes:
+        url = self.root + path + (f"?{urlencode(params)}" if params else "")
+        data = None if body is None else json.dumps(body).encode()
+        request = Request(url, data=data, method=method)
+        # Unredirected: a download may redirect to file storage, which must not see it.
+        request.add_unredirected_header("Authorization", f"Bearer {self.token}")
+        request.add_header("Accept", "application/json, application/problem+json, */*")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urlopen(request, timeout=self.timeout) as response:
+                return response.read()
+        except HTTPError as error:
+            raise ApiError(method, path, error.code, problem_of(error)) from None
+        except URLError as error:
+            message = f"{method} {url}: cannot reach Loopwright ({error.reason})"
+            raise IntegrationError(message) from None
+
+    def every(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """All items of a paginated list, following the pages."""
+        items: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            answer = self.call("GET", path, params={**(params or {}), "page": page})
+            items.extend(answer["items"])
+            if not answer.get("next"):
+                return items
+            page += 1
+
+
+def problem_of(error: HTTPError) -> dict[str, Any]:
+    """The problem details of an error answer, or what there is of it."""
+    raw = error.read()
+    try:
+        problem = json.loads(raw)
+    except ValueError:
+        problem = None
+    if isinstance(problem, dict):
+        return problem
+    return {"title": error.reason, "detail": raw.decode(errors="replace")[:300]}
+
+
+# --- Webhooks ------------------------------------------------------------------------
+
+
+def verify_signature(
+    secret: str, header: str | None, body: bytes, *, now: float | None = None
+) -> str:
+    """Why a delivery must be refused, or "" when it is genuine.
+
+    `Loopwright-Signature: t=<unix time>,v1=<hex>`, where v1 is the HMAC-SHA256, keyed
+    with the subscription's secret, of "<t>.<raw body>". Several v1 values may be sent
+    (while a secret is being rotated): one match is enough.
+    """
+    if not header:
+        return f"no {SIGNATURE_HEADER} header"
+    timestamp, signatures = "", []
+    for part in header.split(","):
+        name, _, value = part.strip().partition("=")
+        if name == "t":
+            timestamp = value
+        elif name == "v1":
+            signatures.append(value)
+    if not timestamp.isdigit() or not signatures:
+        return f"malformed {SIGNATURE_HEADER} header"
+    age = (time.time() if now is None else now) - int(timestamp)
+    if abs(age) > SIGNATURE_TOLERANCE_SECONDS:
+        return f"timestamp {int(age)} s away from now (more than {SIGNATURE_TOLERANCE_SECONDS})"
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    if not any(hmac.compare_digest(expected.hexdigest(), s) for s in signatures):
+        return "signature does not match"
+    return ""
+
+
+@dataclass
+class Inbox:
+    """Verified events, in arrival order, each once (by event id: a resend is not new)."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    refused: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def add(self, event: dict[str, Any]) -> bool:
+        with self.changed:
+            key = str(event.get("id"))
+            if key in self.seen:
+                return False
+            self.seen.add(key)
+            self.events.append(event)
+            self.changed.notify_all()
+            return True
+
+    def find(self, matches: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+        with self.changed:
+            return next((e for e in self.events if matches(e)), None)
+
+    def wait(self, matches: Callable[[dict[str, Any]], bool], seconds: float) -> dict | None:
+        """The first event that matches, waiting up to `seconds` for it."""
+        deadline = time.monotonic() + seconds
+        with self.changed:
+            while True:
+                found = next((e for e in self.events if matches(e)), None)
+                left = deadline - time.monotonic()
+                if found is not None or left <= 0:
+                    return found
+                self.changed.wait(left)
+
+
+def webhook_handler(secret: str, inbox: Inbox, path: str) -> type[BaseHTTPRequestHandler]:
+    class WebhookHandler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            if self.path.split("?")[0] != path:
+                return self.answer(404, "no such endpoint")
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > 1_000_000:
+                return self.answer(413, "too large")
+            body = self.rfile.read(length)
+            refusal = verify_signature(secret, self.headers.get(SIGNATURE_HEADER), body)
+            if refusal:
+                inbox.refused += 1
+                say(f"  webhook refused: {refusal}")
+                return self.answer(401, refusal)
+            try:
+                event = json.loads(body)
+            except ValueError:
+                return self.answer(400, "not JSON")
+            if inbox.add(event):
+                say(f"  webhook received: {event.get('event')} {compact(event.get('data'))}")
+            # Answer fast (2xx): slow work belongs in a queue, or the sender retries.
+            self.answer(204, "")
+
+        def answer(self, status: int, text: str) -> None:
+            payload = text.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # the handler reports what matters itself
+
+    return WebhookHandler
+
+
+def start_receiver(host: str, port: int, path: str, secret: str, inbox: Inbox):
+    server = ThreadingHTTPServer((host, port), webhook_handler(secret, inbox, path))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="webhooks", daemon=True).start()
+    return server
+
+
+def event_for(name: str, **ids: int) -> Callable[[dict[str, Any]], bool]:
+    """Matches an event called `name` whose data carries these ids (e.g. application_id)."""
+
+    def matches(event: dict[str, Any]) -> bool:
+        data = event.get("data") or {}
+        return event.get("event") == name and all(data.get(k) == v for k, v in ids.items())
+
+    return matches
+
+
+# --- The steps -----------------------------------------------------------------------
+
+
+def upsert_candidate(api: Api, external_id: str, name: str, email: str) -> dict[str, Any]:
+    """The ATS's candidate, created or updated by its id there: running twice is safe."""
+    return api.call(
+        "PUT", f"/candidates/external/{quote(external_id, safe='')}", {"name": name, "email": email}
+    )
+
+
+def published_loop(api: Api, key: str) -> dict[str, Any]:
+    """The published version of the loop `key`, with its stages."""
+    loops = [
+        loop
+        for loop in api.every("/loops/", {"key": key})
+        if loop.get("key") == key and loop.get("status") == "published"
+    ]
+    if not loops:
+        raise IntegrationError(f"No published loop has the key {key!r} (GET /loops/).")
+    return api.call("GET", f"/loops/{loops[0]['id']}")
+
+
+def person_id(api: Api, email: str) -> int:
+    people = api.call("GET", "/people/", params={"email": email})["items"]
+    if not people:
+        raise IntegrationError(f"Nobody in Loopwright has the email {email!r} (GET /people/).")
+    return people[0]["id"]
+
+
+def schedule(
+    api: Api,
+    application: dict[str, Any],
+    stage: dict[str, Any],
+    starts_at: datetime,
+    external_id: str,
+) -> dict[str, Any]:
+    return api.call(
+        "POST",
+        "/interviews/",
+        {
+            "application_id": application["id"],
+            "stage_id": stage["id"],
+            "starts_at": starts_at.isoformat(),
+            # The ATS's own id of the interview, so that a re-run finds it (409) not a twin.
+            "external_id": f"{external_id}-stage-{stage['id']}",
+        },
+    )
+
+
+def assign(api: Api, interview: dict[str, Any], person: int) -> dict[str, Any]:
+    return api.call(
+        "POST",
+        f"/interviews/{interview['id']}/assignments",
+        {"person_id": person, "role": "interviewer"},
+    )
+
+
+def wait_for(
+    inbox: Inbox,
+    matches: Callable[[dict[str, Any]], bool],
+    what: str,
+    timeout: float,
+    check: Callable[[], bool] | None = None,
+) -> dict[str, Any] | None:
+    """The matching event, printing progress; `check()` (a poll) may end the wait early.
+
+    Returns None when `check` said done before the event came; raises on timeout.
+    """
+    started = time.monotonic()
+    while True:
+        waited = time.monotonic() - started
+        if waited >= timeout:
+            raise IntegrationError(f"No {what} within {timeout:.0f} s.")
+        found = inbox.wait(matches, min(PROGRESS_EVERY_SECONDS, timeout - waited))
+        if found is not None:
+            return found
+        if check is not None and check():
+            return None
+        say(f"  still waiting for {what} ({time.monotonic() - started:.0f} s)")
+
+
+@dataclass
+class Config:
+    base_url: str
+    token: str
+    webhook_secret: str
+    listen_host: str
+    listen_port: int
+    webhook_path: str
+    loop_key: str
+    interviewers: list[str]
+    committee: list[str]
+    candidate_id: str
+    candidate_name: str
+    candidate_email: str
+    every_stage: bool
+    timeout: float
+    out: Path
+
+
+def run(config: Config) -> dict[str, Any]:
+    """Every step, in order; returns what the summary prints."""
+    inbox = Inbox()
+    server = start_receiver(
+        config.listen_host, config.listen_port, config.webhook_path, config.webhook_secret, inbox
+    )
+    host, port = server.server_address[:2]
+    say(f"Listening for webhooks on http://{host}:{port}{config.webhook_path}")
+    try:
+        return steps(config, Api(config.base_url, config.token), inbox)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def steps(config: Config, api: Api, inbox: Inbox) -> dict[str, Any]:
+    candidate = upsert_candidate(
+        api, config.candidate_id, config.candidate_name, config.candidate_email
+    )
+    say(f"Candidate {candidate['id']} ({config.candidate_id} in the ATS): {candidate['name']}")
+
+    loop = published_loop(api, config.loop_key)
+    stages = sorted(loop["stages"], key=lambda s: s.get("order", 0))
+    if not stages:
+        raise IntegrationError(f"The loop {config.loop_key!r} has no stages.")
+    say(f"Loop {loop['id']} ({config.loop_key}): {len(stages)} stage(s)")
+
+    application = api.call(
+        "POST",
+        "/applications/",
+        {
+            "candidate_id": candidate["id"],
+            "loop_id": loop["id"],
+            "external_id": f"{config.candidate_id}-application",
+            "committee_emails": config.committee,
+        },
+    )
+    say(f"Application {application['id']} started")
+
+    people = {email: person_id(api, email) for email in config.interviewers}
+    starts_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    interviews = []
+    for stage in stages if config.every_stage else stages[:1]:
+        interview = schedule(api, application, stage, starts_at, config.candidate_id)
+        for person in people.values():
+            assign(api, interview, person)
+        interviews.append(interview)
+        say(
+            f"Interview {interview['id']} scheduled ({stage['name']}, {starts_at:%Y-%m-%d %H:%M}"
+            f" UTC) with {', '.join(people)}"
+        )
+
+    say("Waiting for decision.recorded: the panel scores, the committee decides in Loopwright")
+    decision = wait_for(
+        inbox,
+        event_for("decision.recorded", application_id=application["id"]),
+        "decision.recorded",
+        config.timeout,
+    )
+    outcome = decision["data"].get("outcome", "?")
+    say(f"Decision recorded: {outcome}")
+
+    packet = api.call("POST", f"/applications/{application['id']}/packets")
+    say(f"Packet {packet['id']} requested ({packet['status']})")
+
+    def rendered() -> bool:
+        """Polled between webhooks: a failed render ends the wait at once."""
+        nonlocal packet
+        packet = api.call("GET", f"/packets/{packet['id']}")
+        if packet["status"] == "failed":
+            raise IntegrationError(f"Packet {packet['id']} failed: {packet.get('error') or '?'}")
+        return packet["status"] == "ready"
+
+    ready = wait_for(
+        inbox,
+        event_for("packet.ready", packet_id=packet["id"]),
+        "packet.ready",
+        config.timeout,
+        check=rendered,
+    )
+    packet = api.call("GET", f"/packets/{packet['id']}")
+    pdf = api.fetch("GET", f"/packets/{packet['id']}/download")
+    if not pdf.startswith(b"%PDF"):
+        raise IntegrationError(f"The download of packet {packet['id']} is not a PDF: {pdf[:40]!r}")
+    config.out.write_bytes(pdf)
+    say(f"Packet {packet['id']} downloaded: {packet.get('pages')} pages, {len(pdf)} bytes")
+    if ready is None:
+        # Ready by polling first: give its webhook a moment, so its sender sees a 2xx.
+        say("  packet ready by polling GET /packets/{id}; waiting briefly for its webhook")
+        inbox.wait(event_for("packet.ready", packet_id=packet["id"]), PROGRESS_EVERY_SECONDS)
+    return {
+        "candidate": candidate["id"],
+        "application": application["id"],
+        "interviews": [i["id"] for i in interviews],
+        "outcome": outcome,
+        "packet": packet["id"],
+        "pages": packet.get("pages"),
+        "bytes": len(pdf),
+        "file": str(config.out),
+        "webhooks": len(inbox.events),
+        "refused": inbox.refused,
+    }
+
+
+# --- Running it ----------------------------------------------------------------------
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def compact(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"))[:200]
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(name) or default
+
+
+def parse_args(argv: list[str]) -> Config:
+    run_id = uuid.uuid4().hex[:8]
+    parser = argparse.ArgumentParser(
+        description="From a candidate in the ATS to a debrief packet, through Loopwright's API.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    add = parser.add_argument
+    add(
+        "--base-url",
+        default=env("LOOPWRIGHT_URL", "http://127.0.0.1:8000"),
+        help="Loopwright's address (env LOOPWRIGHT_URL)",
+    )
+    add(
+        "--token",
+        default=env("LOOPWRIGHT_TOKEN"),
+        help="an API token (env LOOPWRIGHT_TOKEN); scopes: candidates:write, "
+        "interviews:write, loops:read, packets:write",
+    )
+    add(
+        "--webhook-secret",
+        default=env("LOOPWRIGHT_WEBHOOK_SECRET"),
+        help="the webhook subscription's secret (env LOOPWRIGHT_WEBHOOK_SECRET)",
+    )
+    add(
+        "--listen-host",
+        default=env("LISTEN_HOST", "127.0.0.1"),
+        help="where the webhook receiver listens (env LISTEN_HOST)",
+    )
+    add(
+        "--listen-port",
+        type=int,
+        default=int(env("LISTEN_PORT", "8765")),
+        help="its port; 0 picks a free one (env LISTEN_PORT)",
+    )
+    add(
+        "--webhook-path",
+        default=env("WEBHOOK_PATH", "/loopwright/webhooks"),
+        help="its path: the subscription's URL ends with it (env WEBHOOK_PATH)",
+    )
+    add(
+        "--loop-key",
+        default=env("LOOP_KEY", "devops-engineer-senior"),
+        help="the key of the published loop to apply on (env LOOP_KEY)",
+    )
+    add(
+        "--interviewer",
+        action="append",
+        dest="interviewers",
+        help="an interviewer's email, repeatable (env INTERVIEWER_EMAILS, comma-separated)",
+    )
+    add(
+        "--committee",
+        action="append",
+        help="a committee member's email, repeatable (env COMMITTEE_EMAILS, comma-separated)",
+    )
+    add(
+        "--candidate-id",
+        default=env("ATS_CANDIDATE_ID", f"ats-{run_id}"),
+        help="the candidate's id in the ATS (env ATS_CANDIDATE_ID); a new one each run",
+    )
+    add("--candidate-name", default=env("CANDIDATE_NAME", "Avery Quinn"))
+    add(
+        "--candidate-email",
+        default=env("CANDIDATE_EMAIL"),
+        help="default: avery.quinn+<candidate id>@example.org",
+    )
+    add(
+        "--every-stage",
+        action="store_true",
+        help="schedule an interview for every stage, not only the first",
+    )
+    add(
+        "--timeout",
+        type=float,
+        default=float(env("TIMEOUT_SECONDS", "600")),
+        help="seconds to wait for each webhook (env TIMEOUT_SECONDS)",
+    )
+    add("--out", type=Path, help="where to save the packet (default: packet-<id>.pdf here)")
+    args = parser.parse_args(argv)
+
+    interviewers = args.interviewers or split(env("INTERVIEWER_EMAILS", ""))
+    committee = args.committee or split(env("COMMITTEE_EMAILS", ""))
+    missing = [
+        name
+        for name, value in (
+            ("--token", args.token),
+            ("--webhook-secret", args.webhook_secret),
+            ("--interviewer", interviewers),
+        )
+        if not value
+    ]
+    if missing:
+        parser.error(f"missing {', '.join(missing)} (or their environment variables)")
+    return Config(
+        base_url=args.base_url,
+        token=args.token,
+        webhook_secret=args.webhook_secret,
+        listen_host=args.listen_host,
+        listen_port=args.listen_port,
+        webhook_path=args.webhook_path,
+        loop_key=args.loop_key,
+        interviewers=interviewers,
+        committee=committee,
+        candidate_id=args.candidate_id,
+        candidate_name=args.candidate_name,
+        candidate_email=args.candidate_email or f"avery.quinn+{args.candidate_id}@example.org",
+        every_stage=args.every_stage,
+        timeout=args.timeout,
+        out=args.out or Path(f"packet-{args.candidate_id}.pdf"),
+    )
+
+
+def split(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = parse_args(sys.argv[1:] if argv is None else argv)
+    started = time.monotonic()
+    try:
+        summary = run(config)
+    except IntegrationError as error:
+        print(f"FAILED: {error}", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    say(
+        f"Done in {time.monotonic() - started:.1f} s: candidate {summary['candidate']}, "
+        f"application {summary['application']}, decision {summary['outcome']}, "
+        f"packet {summary['packet']} ({summary['pages']} pages, {summary['bytes']} bytes) "
+        f"saved to {summary['file']}; {summary['webhooks']} webhook(s) received, "
+        f"{summary['refused']} refused."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
