@@ -1,3 +1,5 @@
+from allauth.account.internal.flows.login import perform_password_login
+from allauth.account.models import Login
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -31,9 +33,22 @@ AUDIT_ENTRIES_PER_PAGE = 50
 
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
+    """Our password form; a right password hands the person to allauth's login flow.
+
+    allauth's stages run from there: a person with an authenticator app is asked
+    for its code (allauth.mfa, /accounts/2fa/authenticate/) before being signed in.
+    django-axes still counts the password attempts (its backend runs in the form).
+    """
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form) -> HttpResponse:
+        user = form.get_user()
+        # get_success_url() is Django's checked `next` (same host only) or the default.
+        login = Login(user=user, redirect_url=self.get_success_url())
+        return perform_password_login(self.request, {"username": user.get_username()}, login)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
