@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # django-allauth (single sign-on, two-factor) after ours: where both have a path
     # (login, logout, password reset), ours answers.
+    # allauth's pages we do not offer (signup, email, its password pages), closed first.
+    path("accounts/", include("accounts.sso.urls")),
     path("accounts/", include("allauth.urls")),
     path("catalogue/", include("rubrics.urls")),
     path("loops/", include("interviews.urls")),
