@@ -1,0 +1,1 @@
+"""Integrations pages, one module per screen family (tokens, webhooks)."""
