@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts.audit import record
 from accounts.models import AuditEntry
+from integrations import events
 
 from . import scheduling, signals
 from .access import awaiting_own_review
@@ -94,6 +95,7 @@ def erase_candidate(candidate: Candidate, *, by) -> Candidate:
     scrub_audit_entries(candidate, identifiers)
     scrub_admin_log(candidate)
     record(by, "candidate.erased", candidate, applications=candidate.applications.count())
+    events.candidate_erased(candidate)
     return candidate
 
 

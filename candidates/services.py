@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.audit import record
 from accounts.permissions import COMMITTEE
+from integrations import events
 from interviews.models import Loop
 
 from .models import Application, Candidate
@@ -61,6 +62,7 @@ def start_application(candidate: Candidate, loop: Loop, *, by, committee=()) -> 
     if committee:
         set_committee(application, committee, by=by)
     record(by, "application.started", application, loop=loop.key, version=loop.version)
+    events.application_created(application)
     return application
 
 

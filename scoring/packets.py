@@ -30,6 +30,7 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from accounts.audit import record
 from candidates.access import get_application_for
+from integrations import events
 
 from .access import may_decide
 from .models import Packet
@@ -214,17 +215,24 @@ def produce(packet: Packet) -> tuple[str, int, str]:
 
 
 def finish(packet: Packet, name: str, pages: int, fingerprint: str) -> str:
-    """Mark the row ready with its file, unless another render took it over meanwhile."""
-    done = Packet.objects.filter(
-        pk=packet.pk, status=Packet.Status.RENDERING, attempts=packet.attempts
-    ).update(
-        status=Packet.Status.READY,
-        file=name,
-        pages=pages,
-        fingerprint=fingerprint,
-        finished_at=timezone.now(),
-        error="",
-    )
+    """Mark the row ready with its file, unless another render took it over meanwhile.
+
+    The packet.ready webhook is queued in the same transaction (integrations.events).
+    """
+    with transaction.atomic():
+        done = Packet.objects.filter(
+            pk=packet.pk, status=Packet.Status.RENDERING, attempts=packet.attempts
+        ).update(
+            status=Packet.Status.READY,
+            file=name,
+            pages=pages,
+            fingerprint=fingerprint,
+            finished_at=timezone.now(),
+            error="",
+        )
+        if done:
+            packet.pages = pages
+            events.packet_ready(packet)
     if not done:
         # Requeued and claimed again (or erased) while we rendered: our file is nobody's.
         Packet._meta.get_field("file").storage.delete(name)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.audit import record
 from candidates.models import ERASED_MESSAGE
 from candidates.services import change_status
+from integrations import events
 from interviews.models import PlannedQuestion
 from rubrics.models import ScalePoint
 
@@ -467,6 +468,7 @@ def submit_scorecard(scorecard: Scorecard, *, by) -> Scorecard:
     scorecard.submitted_at = timezone.now()
     scorecard.save(update_fields=["status", "submitted_at", "updated_at"])
     record(by, "scorecard.submitted", scorecard, recommendation=scorecard.recommendation)
+    events.scorecard_submitted(scorecard)
     scorecard_changed.send(sender=Scorecard, scorecard=scorecard)
     return scorecard
 
@@ -579,5 +581,6 @@ def record_decision(application, *, outcome: str, level, rationale: str, by) -> 
     record(by, "decision.recorded", application, outcome=outcome, level=level.name)
     if outcome in STATUS_AFTER:
         change_status(application, STATUS_AFTER[outcome], by=by)
+    events.decision_recorded(decision)
     decision_recorded.send(sender=Decision, decision=decision)
     return decision
