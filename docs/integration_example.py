@@ -257,11 +257,14 @@ def start_receiver(host: str, port: int, path: str, secret: str, inbox: Inbox):
 
 
 def event_for(name: str, **ids: int) -> Callable[[dict[str, Any]], bool]:
-    """Matches an event called `name` whose data carries these ids (e.g. application_id)."""
+    """Matches an event called `name` about these objects: event_for("packet.ready",
+    packet=12) matches {"event": "packet.ready", "data": {"packet": {"id": 12, ...}}}."""
 
     def matches(event: dict[str, Any]) -> bool:
         data = event.get("data") or {}
-        return event.get("event") == name and all(data.get(k) == v for k, v in ids.items())
+        return event.get("event") == name and all(
+            (data.get(kind) or {}).get("id") == pk for kind, pk in ids.items()
+        )
 
     return matches
 
@@ -421,11 +424,11 @@ def steps(config: Config, api: Api, inbox: Inbox) -> dict[str, Any]:
     say("Waiting for decision.recorded: the panel scores, the committee decides in Loopwright")
     decision = wait_for(
         inbox,
-        event_for("decision.recorded", application_id=application["id"]),
+        event_for("decision.recorded", application=application["id"]),
         "decision.recorded",
         config.timeout,
     )
-    outcome = decision["data"].get("outcome", "?")
+    outcome = decision["data"]["decision"]["outcome"]
     say(f"Decision recorded: {outcome}")
 
     packet = api.call("POST", f"/applications/{application['id']}/packets")
@@ -441,7 +444,7 @@ def steps(config: Config, api: Api, inbox: Inbox) -> dict[str, Any]:
 
     ready = wait_for(
         inbox,
-        event_for("packet.ready", packet_id=packet["id"]),
+        event_for("packet.ready", packet=packet["id"]),
         "packet.ready",
         config.timeout,
         check=rendered,
@@ -455,7 +458,7 @@ def steps(config: Config, api: Api, inbox: Inbox) -> dict[str, Any]:
     if ready is None:
         # Ready by polling first: give its webhook a moment, so its sender sees a 2xx.
         say("  packet ready by polling GET /packets/{id}; waiting briefly for its webhook")
-        inbox.wait(event_for("packet.ready", packet_id=packet["id"]), PROGRESS_EVERY_SECONDS)
+        inbox.wait(event_for("packet.ready", packet=packet["id"]), PROGRESS_EVERY_SECONDS)
     return {
         "candidate": candidate["id"],
         "application": application["id"],

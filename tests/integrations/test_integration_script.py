@@ -61,7 +61,7 @@ def signed(body: bytes, *, secret: str = SECRET, at: int | None = None) -> str:
     return f"t={t},v1={mac}"
 
 
-BODY = b'{"id":"1","event":"decision.recorded","data":{"application_id":7}}'
+BODY = b'{"id":"1","event":"decision.recorded","data":{"application":{"id":7}}}'
 
 
 def test_a_genuine_delivery_is_accepted():
@@ -306,7 +306,7 @@ def test_the_integration_script_goes_from_an_ats_candidate_to_the_packet(
     assert "1 refused" in script.output
     assert application.packets.get().pages == pages
 
-    deliveries = WebhookDelivery.objects.filter(payload__data__application_id=application.pk)
+    deliveries = WebhookDelivery.objects.filter(payload__data__application__id=application.pk)
     assert {d.event for d in deliveries} >= {"decision.recorded", "packet.ready"}
     assert {(d.status, d.response_status) for d in deliveries} == {("delivered", 204)}
     print(f"integration script: {seconds:.1f}s end to end, packet of {pages} pages")
