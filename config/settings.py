@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "accounts.middleware.HtmxLoginRedirectMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.mfa_required.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that a lockout answers before the view runs.
     "axes.middleware.AxesMiddleware",
@@ -195,6 +196,10 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Loopwright"
+# Our wording and rules (accounts/mfa.py); a code from the previous or next 30 s also
+# counts (phone clocks drift), each code once.
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_TOTP_TOLERANCE = 1
 
 # Failed logins are throttled per account and, separately, per client address.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
