@@ -28,7 +28,26 @@ class SetPasswordForm(SafeInputMixin, auth_forms.SetPasswordForm):
 
 
 class LoginForm(SafeInputMixin, auth_forms.AuthenticationForm):
-    """Django's sign-in form, its input screened like every other form's."""
+    """Django's sign-in form, its input screened like every other form's.
+
+    The sign-in policy (accounts.sso.policy) may allow passwords to admins only or to
+    nobody: that is checked before the password, and again on the authenticated user.
+    """
+
+    def clean(self):
+        from .sso.policy import password_login_refusal
+
+        refusal = password_login_refusal(self.cleaned_data.get("username") or "")
+        if refusal:
+            raise forms.ValidationError(refusal, code="password_login_refused")
+        return super().clean()
+
+    def confirm_login_allowed(self, user) -> None:
+        from .sso.policy import PASSWORD_ADMINS_ONLY, user_may_use_password
+
+        super().confirm_login_allowed(user)
+        if not user_may_use_password(user):
+            raise forms.ValidationError(PASSWORD_ADMINS_ONLY, code="password_login_refused")
 
 
 class PasswordChangeForm(SafeInputMixin, auth_forms.PasswordChangeForm):
