@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import forms, views
+from .sso import views as sso_views
 
 app_name = "accounts"
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
     path("audit/", views.audit, name="audit"),
+    path("sign-in/", sso_views.sign_in_policy, name="sign_in_policy"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
