@@ -50,3 +50,13 @@ urlpatterns += [
     path("assignments/<int:pk>/replace/", scheduling.assignment_replace, name="assignment_replace"),
     path("assignments/<int:pk>/remove/", scheduling.assignment_remove, name="assignment_remove"),
 ]
+
+from .views import imports  # noqa: E402  (the candidate CSV import)
+
+urlpatterns += [
+    path("import/", imports.import_upload, name="import_upload"),
+    path("import/<int:pk>/", imports.import_preview, name="import_preview"),
+    path("import/<int:pk>/mapping/", imports.import_mapping, name="import_mapping"),
+    path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/discard/", imports.import_discard, name="import_discard"),
+]
