@@ -14,12 +14,13 @@ Not readable → 404; readable but not theirs to change → 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
 
 from accounts.permissions import is_recruiter
 from candidates.access import awaiting_own_review, is_committee_member
+from candidates.models import Application
 
 from .models import QuestionNote, Rating, Scorecard
 
@@ -66,6 +67,44 @@ def may_decide(user, application) -> bool:
     if not (is_recruiter(user) or is_committee_member(user, application)):
         return False
     return not awaiting_own_review(user, application)
+
+
+def reviewable_application_ids(user) -> QuerySet:
+    """`may_review` in SQL: ids of the applications whose others' views `user` may read.
+
+    A subquery for lists (the API's scorecards and decisions): the same rule, one query
+    however many applications.
+    """
+    applications = Application.objects.exclude(
+        pk__in=Scorecard.objects.pending_application_ids(user)
+    )
+    if is_recruiter(user):
+        return applications.values("pk")
+    own_submitted_ids = Scorecard.objects.filter(
+        assignment__person=user, status=Scorecard.Status.SUBMITTED
+    ).values("assignment__interview__application_id")
+    return applications.filter(
+        Q(pk__in=user.committee_applications.values("pk"))
+        | Q(loop__peers_may_read=True, pk__in=own_submitted_ids)
+    ).values("pk")
+
+
+def decidable_application_ids(user) -> QuerySet:
+    """`may_decide` in SQL: ids of the applications `user` may decide and read packets of."""
+    applications = Application.objects.exclude(
+        pk__in=Scorecard.objects.pending_application_ids(user)
+    )
+    if not is_recruiter(user):
+        applications = applications.filter(pk__in=user.committee_applications.values("pk"))
+    return applications.values("pk")
+
+
+def readable_scorecards(user) -> QuerySet[Scorecard]:
+    """`may_read` in SQL, submitted ones only: the user's own, and others' they may review."""
+    return Scorecard.objects.submitted().filter(
+        Q(assignment__person=user)
+        | Q(assignment__interview__application_id__in=reviewable_application_ids(user))
+    )
 
 
 def pending_audit_scopes(user) -> QuerySet:

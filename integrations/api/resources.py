@@ -4,6 +4,10 @@ from integrations.api.core import api
 
 ROUTERS: list[tuple[str, str]] = [
     # ("/candidates/", "integrations.api.candidates"),
+    ("/scorecards/", "integrations.api.scorecards"),
+    ("/", "integrations.api.decisions"),  # /decisions/…, /applications/{id}/decisions
+    ("/", "integrations.api.packets"),  # /packets/…, /applications/{id}/packets
+    ("/reviews/", "integrations.api.reviews"),
 ]
 
 for prefix, module in ROUTERS:
