@@ -3,7 +3,12 @@
 from integrations.api.core import api
 
 ROUTERS: list[tuple[str, str]] = [
-    # ("/candidates/", "integrations.api.candidates"),
+    ("/candidates/", "integrations.api.candidates"),
+    ("/people/", "integrations.api.people"),
+    ("/applications/", "integrations.api.applications"),
+    ("/interviews/", "integrations.api.interviews"),
+    ("/loops/", "integrations.api.loops"),
+    ("/banks/", "integrations.api.banks"),
     ("/scorecards/", "integrations.api.scorecards"),
     ("/", "integrations.api.decisions"),  # /decisions/…, /applications/{id}/decisions
     ("/", "integrations.api.packets"),  # /packets/…, /applications/{id}/packets

@@ -1,13 +1,33 @@
-"""/api/v1/: every operation of integrations.api.core.api, outside the login wall (tokens)."""
+"""/api/v1/: every operation of integrations.api.core.api, outside the login wall (tokens).
+
+Any other path under /api/v1/ answers a 404 problem (application/problem+json), not
+Django's HTML page: a client always gets the API's error body.
+"""
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from integrations.api import resources  # noqa: F401  (registers the routers)
-from integrations.api.core import api
+from integrations.api.core import api, problem
 
 patterns, app_name, namespace = api.urls
 for pattern in patterns:
     pattern.callback = login_not_required(pattern.callback)
 
+
+@csrf_exempt
+@login_not_required
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
+    return problem(
+        request,
+        404,
+        "Not found.",
+        f"There is no {request.method} /api/v1/{path[:200]} in this API: see /api/v1/docs/.",
+        kind="no-such-path",
+    )
+
+
 app_name = namespace  # reversed as "api-v1:<operation>"
-urlpatterns = patterns
+urlpatterns = [*patterns, re_path(r"^(?P<path>.*)$", not_found, name="not_found")]
