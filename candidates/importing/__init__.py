@@ -226,7 +226,8 @@ def run_import(
 
 
 def apply_row(row: RowPlan, *, by) -> None:
-    if row.action == UNCHANGED:
+    row.outcome = row.action
+    if row.outcome == UNCHANGED:
         return
     fields = {"name": row.name, "email": row.email}
     if row.links is not None:

@@ -55,9 +55,13 @@ class RowPlan:
     new_application: bool = False
     application_changes: list[str] = field(default_factory=list)
     committee: list = field(default_factory=list)
+    # The action as checked, kept once the row is saved (saving sets `candidate`).
+    outcome: str = ""
 
     @property
     def action(self) -> str:
+        if self.outcome:
+            return self.outcome
         if self.problems:
             return ERROR
         if self.candidate is None:
