@@ -7,7 +7,10 @@ each change in the audit trail. An admin resets a person who lost their phone
 """
 
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.forms import ActivateTOTPForm
+from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +46,41 @@ class MFAAdapter(DefaultMFAAdapter):
         # admin's reset (audited), so nobody quietly signs in with a password alone.
         is_app = authenticator.type == Authenticator.Type.TOTP
         return not (is_app and two_factor_required())
+
+
+def code_field(label: str, help_text: str) -> forms.CharField:
+    """The code box: digits on a phone's keypad, filled in by password managers."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+SIGN_IN_HELP = "The 6 digits your authenticator app shows now, or one of your recovery codes."
+
+
+class CodeForm(AuthenticateForm):
+    """The second step of signing in (MFA_FORMS["authenticate"])."""
+
+    code = code_field("Code from your authenticator app", SIGN_IN_HELP)
+
+
+class ConfirmCodeForm(ReauthenticateForm):
+    """Confirming it is you before a change (MFA_FORMS["reauthenticate"])."""
+
+    code = code_field("Code from your authenticator app", SIGN_IN_HELP)
+
+
+class ActivateForm(ActivateTOTPForm):
+    """Turning the app on proves it works: its current code (MFA_FORMS["activate_totp"])."""
+
+    code = code_field(
+        "Code from the app", "After adding Loopwright to the app, enter the 6 digits it shows."
+    )
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import forms, views
+from . import forms, mfa_views, views
 from .sso import views as sso_views
 
 app_name = "accounts"
@@ -15,6 +15,11 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
+    path(
+        "people/<int:pk>/two-factor/reset/",
+        mfa_views.person_reset_two_factor,
+        name="person_reset_two_factor",
+    ),
     path("audit/", views.audit, name="audit"),
     path("sign-in/", sso_views.sign_in_policy, name="sign_in_policy"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),

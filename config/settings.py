@@ -199,6 +199,11 @@ MFA_TOTP_ISSUER = "Loopwright"
 # Our wording and rules (accounts/mfa.py); a code from the previous or next 30 s also
 # counts (phone clocks drift), each code once.
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.mfa.CodeForm",
+    "reauthenticate": "accounts.mfa.ConfirmCodeForm",
+    "activate_totp": "accounts.mfa.ActivateForm",
+}
 MFA_TOTP_TOLERANCE = 1
 
 # Failed logins are throttled per account and, separately, per client address.
