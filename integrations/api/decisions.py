@@ -12,7 +12,7 @@ the status and audits it, the API marks the entry `via: "api"` with the token's 
 from datetime import datetime
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -152,4 +152,6 @@ def decision_record(request: HttpRequest, id: PathId, payload: DecisionIn):
             rationale=payload.rationale,
             by=request.user,
         )
-    return 201, present([Decision.objects.select_related("level", "by").get(pk=decision.pk)])[0]
+    return Status(
+        201, present([Decision.objects.select_related("level", "by").get(pk=decision.pk)])[0]
+    )

@@ -19,7 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -103,7 +103,7 @@ def packet_request(request: HttpRequest, id: PathId):
         except ValidationError as error:
             raise HttpError(409, " ".join(error.messages)) from None
         packet, created = request_packet(application, by=request.user)
-    return 202, {**packet_out(request, packet), "created": created}
+    return Status(202, {**packet_out(request, packet), "created": created})
 
 
 @router.get(

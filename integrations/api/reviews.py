@@ -16,7 +16,7 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
@@ -204,7 +204,7 @@ def review_create(request: HttpRequest, payload: ReviewIn):
             application, review_data(application, payload), by=request.user, update_existing=False
         )
         set_external_id(review, payload.external_id, by=request.user)
-    return 201, one(review)
+    return Status(201, one(review))
 
 
 @router.put(
@@ -230,7 +230,7 @@ def review_upsert(request: HttpRequest, external_id: PathExternalId, payload: Re
                 f"already has the external_id “{review.external_id}”.",
             )
         set_external_id(review, external_id, by=request.user)
-    return (201 if created else 200), one(review)
+    return Status(201 if created else 200, one(review))
 
 
 @router.get(
