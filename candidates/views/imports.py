@@ -3,20 +3,20 @@
 Recruiters and admins only, checked on the server (403 for anyone else). An upload is
 kept as a CandidateImport so the confirm reads the very bytes the preview showed; the
 confirm checks the file again against the database as it is then, and imports it in one
-transaction or not at all. An import is its uploader's (admins see every one; another
-recruiter gets 404).
+transaction or not at all. Any recruiter may open and confirm the team's uploads, as
+they manage every candidate; the preview shows no recruiter notes.
 """
 
 from datetime import timedelta
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import is_admin, require_recruiter
+from accounts.permissions import require_recruiter
 
 from ..importing import (
     CELL_MAX_CHARS,
@@ -44,10 +44,7 @@ ROWS_SHOWN = 500
 def get_import_for(user, pk: int, *, lock: bool = False) -> CandidateImport:
     require_recruiter(user)
     imports = CandidateImport.objects.select_for_update() if lock else CandidateImport.objects
-    upload = get_object_or_404(imports, pk=pk)
-    if upload.by_id != user.pk and not is_admin(user):
-        raise Http404("No such import.")
-    return upload
+    return get_object_or_404(imports, pk=pk)
 
 
 def drop_stale_uploads() -> None:

@@ -13,6 +13,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/", "integrations.api.decisions"),  # /decisions/…, /applications/{id}/decisions
     ("/", "integrations.api.packets"),  # /packets/…, /applications/{id}/packets
     ("/reviews/", "integrations.api.reviews"),
+    ("/imports/", "integrations.api.imports"),
 ]
 
 for prefix, module in ROUTERS:
