@@ -142,6 +142,10 @@ def problem_of(error: HTTPError) -> dict[str, Any]:
         problem = None
     if isinstance(problem, dict):
         return problem
+    kind = error.headers.get("Content-Type", "no content type")
+    if kind.startswith("text/html"):
+        # A page, not the API: a wrong base URL, or a proxy in front of Loopwright.
+        return {"title": error.reason, "detail": f"a web page ({kind}), not an API answer"}
     return {"title": error.reason, "detail": raw.decode(errors="replace")[:300]}
 
 
