@@ -22,6 +22,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import record
+
 from .models import WebhookDelivery, WebhookSubscription
 
 EVENTS: dict[str, str] = {
@@ -181,4 +183,5 @@ def send_test(subscription: WebhookSubscription, *, by) -> WebhookDelivery:
         {"subscription": {"id": subscription.pk, "name": subscription.name}, "by": str(by)},
     )
     (delivery,) = queue([subscription], payload)
+    record(by, "webhook.test_sent", subscription, delivery=delivery.pk)
     return delivery

@@ -33,10 +33,13 @@ import httpcore
 import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .events import EVENTS, TEST_EVENT
+from accounts.audit import record
+
+from .events import EVENTS, TEST_EVENT, queue
 from .models import WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)
@@ -407,10 +410,7 @@ def send_due(now: datetime | None = None) -> int:
 
 def resend(delivery: WebhookDelivery, *, by) -> WebhookDelivery:
     """A new delivery of the same event (same event id and payload) to the same subscriber."""
-    from django.db import transaction
-
-    from .events import queue
-
     with transaction.atomic():
         (new,) = queue([delivery.subscription], delivery.payload, resend_of=delivery, resent_by=by)
+        record(by, "webhook.resent", delivery.subscription, delivery=delivery.pk, new=new.pk)
     return new
