@@ -153,13 +153,14 @@ def problem_of(error: HTTPError) -> dict[str, Any]:
 
 
 def verify_signature(
-    secret: str, header: str | None, body: bytes, *, now: float | None = None
+    secrets: list[str], header: str | None, body: bytes, *, now: float | None = None
 ) -> str:
     """Why a delivery must be refused, or "" when it is genuine.
 
     `Loopwright-Signature: t=<unix time>,v1=<hex>`, where v1 is the HMAC-SHA256, keyed
-    with the subscription's secret, of "<t>.<raw body>". Several v1 values may be sent
-    (while a secret is being rotated): one match is enough.
+    with the subscription's secret, of "<t>.<raw body>". `secrets` holds the current
+    secret, and the previous one for a moment while it is rotated (Loopwright signs with
+    the new one at once): a match with either is enough.
     """
     if not header:
         return f"no {SIGNATURE_HEADER} header"
@@ -175,10 +176,13 @@ def verify_signature(
     age = (time.time() if now is None else now) - int(timestamp)
     if abs(age) > SIGNATURE_TOLERANCE_SECONDS:
         return f"timestamp {int(age)} s away from now (more than {SIGNATURE_TOLERANCE_SECONDS})"
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    if not any(hmac.compare_digest(expected.hexdigest(), s) for s in signatures):
-        return "signature does not match"
-    return ""
+    signed = f"{timestamp}.".encode() + body
+    for secret in secrets:
+        expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+        # Constant time: how long a comparison takes must not tell how much matched.
+        if any(hmac.compare_digest(expected, signature) for signature in signatures):
+            return ""
+    return "signature does not match"
 
 
 @dataclass
@@ -216,7 +220,7 @@ class Inbox:
                 self.changed.wait(left)
 
 
-def webhook_handler(secret: str, inbox: Inbox, path: str) -> type[BaseHTTPRequestHandler]:
+def webhook_handler(secrets: list[str], inbox: Inbox, path: str) -> type[BaseHTTPRequestHandler]:
     class WebhookHandler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             if self.path.split("?")[0] != path:
@@ -225,7 +229,7 @@ def webhook_handler(secret: str, inbox: Inbox, path: str) -> type[BaseHTTPReques
             if length > 1_000_000:
                 return self.answer(413, "too large")
             body = self.rfile.read(length)
-            refusal = verify_signature(secret, self.headers.get(SIGNATURE_HEADER), body)
+            refusal = verify_signature(secrets, self.headers.get(SIGNATURE_HEADER), body)
             if refusal:
                 inbox.refused += 1
                 say(f"  webhook refused: {refusal}")
@@ -235,7 +239,7 @@ def webhook_handler(secret: str, inbox: Inbox, path: str) -> type[BaseHTTPReques
             except ValueError:
                 return self.answer(400, "not JSON")
             if inbox.add(event):
-                say(f"  webhook received: {event.get('event')} {compact(event.get('data'))}")
+                say(f"  webhook received: {event.get('event')} ({about(event)})")
             # Answer fast (2xx): slow work belongs in a queue, or the sender retries.
             self.answer(204, "")
 
@@ -253,8 +257,8 @@ def webhook_handler(secret: str, inbox: Inbox, path: str) -> type[BaseHTTPReques
     return WebhookHandler
 
 
-def start_receiver(host: str, port: int, path: str, secret: str, inbox: Inbox):
-    server = ThreadingHTTPServer((host, port), webhook_handler(secret, inbox, path))
+def start_receiver(host: str, port: int, path: str, secrets: list[str], inbox: Inbox):
+    server = ThreadingHTTPServer((host, port), webhook_handler(secrets, inbox, path))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="webhooks", daemon=True).start()
     return server
@@ -358,7 +362,7 @@ def wait_for(
 class Config:
     base_url: str
     token: str
-    webhook_secret: str
+    webhook_secrets: list[str]
     listen_host: str
     listen_port: int
     webhook_path: str
@@ -377,7 +381,7 @@ def run(config: Config) -> dict[str, Any]:
     """Every step, in order; returns what the summary prints."""
     inbox = Inbox()
     server = start_receiver(
-        config.listen_host, config.listen_port, config.webhook_path, config.webhook_secret, inbox
+        config.listen_host, config.listen_port, config.webhook_path, config.webhook_secrets, inbox
     )
     host, port = server.server_address[:2]
     say(f"Listening for webhooks on http://{host}:{port}{config.webhook_path}")
@@ -484,8 +488,14 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def compact(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"))[:200]
+def about(event: dict[str, Any]) -> str:
+    """The objects an event is about, by their ids: "scorecard 8, application 3"."""
+    data = event.get("data") or {}
+    return ", ".join(
+        f"{kind} {value['id']}"
+        for kind, value in data.items()
+        if isinstance(value, dict) and "id" in value
+    )
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -512,8 +522,10 @@ def parse_args(argv: list[str]) -> Config:
     )
     add(
         "--webhook-secret",
-        default=env("LOOPWRIGHT_WEBHOOK_SECRET"),
-        help="the webhook subscription's secret (env LOOPWRIGHT_WEBHOOK_SECRET)",
+        action="append",
+        dest="webhook_secrets",
+        help="the webhook subscription's secret; give the old one too while rotating it "
+        "(env LOOPWRIGHT_WEBHOOK_SECRET, comma-separated)",
     )
     add(
         "--listen-host",
@@ -574,11 +586,12 @@ def parse_args(argv: list[str]) -> Config:
 
     interviewers = args.interviewers or split(env("INTERVIEWER_EMAILS", ""))
     committee = args.committee or split(env("COMMITTEE_EMAILS", ""))
+    secrets = args.webhook_secrets or split(env("LOOPWRIGHT_WEBHOOK_SECRET", ""))
     missing = [
         name
         for name, value in (
             ("--token", args.token),
-            ("--webhook-secret", args.webhook_secret),
+            ("--webhook-secret", secrets),
             ("--interviewer", interviewers),
         )
         if not value
@@ -588,7 +601,7 @@ def parse_args(argv: list[str]) -> Config:
     return Config(
         base_url=args.base_url,
         token=args.token,
-        webhook_secret=args.webhook_secret,
+        webhook_secrets=secrets,
         listen_host=args.listen_host,
         listen_port=args.listen_port,
         webhook_path=args.webhook_path,
