@@ -69,6 +69,7 @@ __all__ = [
     "Preview",
     "Problem",
     "header_of",
+    "listed",
     "preview",
     "run_import",
 ]

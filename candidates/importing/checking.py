@@ -116,7 +116,10 @@ class Cells:
                 "does: remove that character (formulas are refused so no later export runs one).",
             )
             return ""
-        trouble = text_problem(value, limit)
+        if len(value) > limit:
+            self.problem(name, f"The value has {len(value):,} characters; at most {limit:,}.")
+            return ""
+        trouble = text_problem(value, None)
         if trouble:
             self.problem(name, f"The value {trouble}.")
             return ""
