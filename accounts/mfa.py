@@ -116,7 +116,9 @@ def on_used(sender, request, user, authenticator, **kwargs) -> None:
     # Codes from the app are used at every sign-in (not worth an entry); a recovery code
     # used is rare and says the phone is missing.
     if authenticator.type == Authenticator.Type.RECOVERY_CODES:
-        unused = len(authenticator.wrap().get_unused_codes())
+        # allauth marks the code used on a fresh copy of the row (locked): read it back.
+        codes = Authenticator.objects.get(pk=authenticator.pk).wrap()
+        unused = len(codes.get_unused_codes())
         record(user, "two_factor.recovery_code_used", user, unused_left=unused)
 
 

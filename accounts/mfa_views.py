@@ -1,6 +1,8 @@
-"""An admin resets a person's two-factor authentication (lost or replaced phone)."""
+"""Two-factor views of ours: leaving the code step, an admin's reset (lost phone)."""
 
+from allauth.account.internal.stagekit import clear_login
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
@@ -8,6 +10,16 @@ from django.views.decorators.http import require_POST
 from . import permissions
 from .mfa import reset_two_factor
 from .views import get_person_for
+
+
+@login_not_required
+@require_POST
+def sign_in_cancel(request: HttpRequest) -> HttpResponse:
+    """Leave the code step: the password half of the sign-in is forgotten."""
+    if not request.user.is_authenticated:
+        # Signed in already: their records say how (single sign-on), so they stay.
+        clear_login(request)
+    return redirect("accounts:login")
 
 
 @require_POST

@@ -9,6 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/cancel/", mfa_views.sign_in_cancel, name="sign_in_cancel"),
     path("profile/", views.profile, name="profile"),
     path("people/", views.people, name="people"),
     path("people/invite/", views.person_invite, name="person_invite"),

@@ -25,6 +25,8 @@ ENTRIES = {
     "mfa_view_recovery_codes": Access(expect=everyone(404)),
     "mfa_generate_recovery_codes": Access(expect=everyone(302)),
     "mfa_download_recovery_codes": Access(expect=everyone(404)),
+    # Leaving the code step: anyone may (nothing to leave is fine too).
+    "accounts:sign_in_cancel": Access(method="post", expect=everyone(302, anonymous=302)),
     "accounts:person_reset_two_factor": Access(
         method="post", kwargs=someone, expect=admins(302, others=403)
     ),
