@@ -479,6 +479,8 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # httpx logs every request's URL at INFO: a Slack or Teams webhook URL is a secret.
+        "httpx": {"level": "WARNING"},
     },
 }
 
