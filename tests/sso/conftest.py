@@ -150,7 +150,7 @@ def sso_provider_settings(issuer: str, **overrides) -> dict:
 
 
 @pytest.fixture
-def sso_app(oidc_provider, site, settings):
+def sso_app(oidc_provider, site, settings):  # noqa: F811 (the fixture, not a redefinition)
     """Loopwright signs in through the test provider (a client registered for `site`)."""
     oidc_provider.manage(
         "idp_client",
