@@ -306,32 +306,111 @@ def person_id(api: Api, email: str) -> int:
     return people[0]["id"]
 
 
-def schedule(
-    api: Api,
-    application: dict[str, Any],
-    stage: dict[str, Any],
-    starts_at: datetime,
-    external_id: str,
+def find_one(api: Api, path: str, external_id: str) -> dict[str, Any] | None:
+    """The object of this list with the ATS's id, if an earlier run made it."""
+    items = api.call("GET", path, params={"external_id": external_id})["items"]
+    return items[0] if items else None
+
+
+def start_application(
+    api: Api, config: Config, candidate: dict[str, Any], loop: dict[str, Any]
 ) -> dict[str, Any]:
-    return api.call(
+    """The application of this ATS candidate, started now or found from an earlier run."""
+    external_id = f"{config.candidate_id}-application"
+    found = find_one(api, "/applications/", external_id)
+    if found is not None:
+        say(f"Application {found['id']} found (started by an earlier run)")
+        return found
+    application = api.call(
         "POST",
-        "/interviews/",
+        "/applications/",
         {
+            "candidate_id": candidate["id"],
+            "loop_id": loop["id"],
+            "external_id": external_id,
+            "committee_emails": config.committee,
+        },
+    )
+    say(f"Application {application['id']} started")
+    return application
+
+
+def staff_interview(
+    api: Api, config: Config, application: dict[str, Any], stage: dict[str, Any], people: dict
+) -> dict[str, Any]:
+    """The stage's interview, scheduled tomorrow, with every interviewer assigned once."""
+    external_id = f"{config.candidate_id}-stage-{stage['id']}"
+    interview = find_one(api, "/interviews/", external_id)
+    starts_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    if interview is None:
+        body = {
             "application_id": application["id"],
             "stage_id": stage["id"],
             "starts_at": starts_at.isoformat(),
-            # The ATS's own id of the interview, so that a re-run finds it (409) not a twin.
-            "external_id": f"{external_id}-stage-{stage['id']}",
-        },
+            "external_id": external_id,
+        }
+        interview = api.call("POST", "/interviews/", body)
+    seated = {seat["person_id"] for seat in interview.get("assignments", [])}
+    for person in people.values():
+        if person not in seated:
+            api.call(
+                "POST",
+                f"/interviews/{interview['id']}/assignments",
+                {"person_id": person, "role": "interviewer"},
+            )
+    say(
+        f"Interview {interview['id']} ({stage['name']}, {interview['starts_at']}) "
+        f"with {', '.join(people)}"
     )
+    return interview
 
 
-def assign(api: Api, interview: dict[str, Any], person: int) -> dict[str, Any]:
-    return api.call(
-        "POST",
-        f"/interviews/{interview['id']}/assignments",
-        {"person_id": person, "role": "interviewer"},
+def await_decision(api: Api, inbox: Inbox, application: dict[str, Any], timeout: float) -> str:
+    """The committee's outcome: already recorded (an earlier run), or by webhook."""
+    decisions = api.call("GET", "/decisions/", params={"application": application["id"]})
+    standing = [d for d in decisions["items"] if d.get("standing")]
+    if standing:
+        say(f"Decision already recorded: {standing[-1]['outcome']}")
+        return standing[-1]["outcome"]
+    say("Waiting for decision.recorded: the panel scores, the committee decides in Loopwright")
+    event = wait_for(
+        inbox,
+        event_for("decision.recorded", application=application["id"]),
+        "decision.recorded",
+        timeout,
     )
+    outcome = event["data"]["decision"]["outcome"]
+    say(f"Decision recorded: {outcome}")
+    return outcome
+
+
+def fetch_packet(
+    api: Api, inbox: Inbox, application: dict[str, Any], timeout: float, out: Path
+) -> tuple[dict[str, Any], bytes]:
+    """Request a packet, wait until it is rendered, download it; (its status, the PDF)."""
+    packet = api.call("POST", f"/applications/{application['id']}/packets")
+    say(f"Packet {packet['id']} requested ({packet['status']})")
+
+    def rendered() -> bool:
+        """Polled between webhooks: a failed render ends the wait at once."""
+        status = api.call("GET", f"/packets/{packet['id']}")
+        if status["status"] == "failed":
+            raise IntegrationError(f"Packet {packet['id']} failed: {status.get('error') or '?'}")
+        return status["status"] == "ready"
+
+    is_ours = event_for("packet.ready", packet=packet["id"])
+    ready = wait_for(inbox, is_ours, "packet.ready", timeout, check=rendered)
+    packet = api.call("GET", f"/packets/{packet['id']}")
+    pdf = api.fetch("GET", f"/packets/{packet['id']}/download")
+    if not pdf.startswith(b"%PDF"):
+        raise IntegrationError(f"The download of packet {packet['id']} is not a PDF: {pdf[:40]!r}")
+    out.write_bytes(pdf)
+    say(f"Packet {packet['id']} downloaded: {packet.get('pages')} pages, {len(pdf)} bytes")
+    if ready is None:
+        # Ready by polling first: give its webhook a moment, so its sender sees a 2xx.
+        say("  packet ready by polling GET /packets/{id}; waiting briefly for its webhook")
+        inbox.wait(is_ours, PROGRESS_EVERY_SECONDS)
+    return packet, pdf
 
 
 def wait_for(
@@ -404,69 +483,14 @@ def steps(config: Config, api: Api, inbox: Inbox) -> dict[str, Any]:
         raise IntegrationError(f"The loop {config.loop_key!r} has no stages.")
     say(f"Loop {loop['id']} ({config.loop_key}): {len(stages)} stage(s)")
 
-    application = api.call(
-        "POST",
-        "/applications/",
-        {
-            "candidate_id": candidate["id"],
-            "loop_id": loop["id"],
-            "external_id": f"{config.candidate_id}-application",
-            "committee_emails": config.committee,
-        },
-    )
-    say(f"Application {application['id']} started")
-
+    application = start_application(api, config, candidate, loop)
     people = {email: person_id(api, email) for email in config.interviewers}
-    starts_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
-    interviews = []
-    for stage in stages if config.every_stage else stages[:1]:
-        interview = schedule(api, application, stage, starts_at, config.candidate_id)
-        for person in people.values():
-            assign(api, interview, person)
-        interviews.append(interview)
-        say(
-            f"Interview {interview['id']} scheduled ({stage['name']}, {starts_at:%Y-%m-%d %H:%M}"
-            f" UTC) with {', '.join(people)}"
-        )
-
-    say("Waiting for decision.recorded: the panel scores, the committee decides in Loopwright")
-    decision = wait_for(
-        inbox,
-        event_for("decision.recorded", application=application["id"]),
-        "decision.recorded",
-        config.timeout,
-    )
-    outcome = decision["data"]["decision"]["outcome"]
-    say(f"Decision recorded: {outcome}")
-
-    packet = api.call("POST", f"/applications/{application['id']}/packets")
-    say(f"Packet {packet['id']} requested ({packet['status']})")
-
-    def rendered() -> bool:
-        """Polled between webhooks: a failed render ends the wait at once."""
-        nonlocal packet
-        packet = api.call("GET", f"/packets/{packet['id']}")
-        if packet["status"] == "failed":
-            raise IntegrationError(f"Packet {packet['id']} failed: {packet.get('error') or '?'}")
-        return packet["status"] == "ready"
-
-    ready = wait_for(
-        inbox,
-        event_for("packet.ready", packet=packet["id"]),
-        "packet.ready",
-        config.timeout,
-        check=rendered,
-    )
-    packet = api.call("GET", f"/packets/{packet['id']}")
-    pdf = api.fetch("GET", f"/packets/{packet['id']}/download")
-    if not pdf.startswith(b"%PDF"):
-        raise IntegrationError(f"The download of packet {packet['id']} is not a PDF: {pdf[:40]!r}")
-    config.out.write_bytes(pdf)
-    say(f"Packet {packet['id']} downloaded: {packet.get('pages')} pages, {len(pdf)} bytes")
-    if ready is None:
-        # Ready by polling first: give its webhook a moment, so its sender sees a 2xx.
-        say("  packet ready by polling GET /packets/{id}; waiting briefly for its webhook")
-        inbox.wait(event_for("packet.ready", packet=packet["id"]), PROGRESS_EVERY_SECONDS)
+    interviews = [
+        staff_interview(api, config, application, stage, people)
+        for stage in (stages if config.every_stage else stages[:1])
+    ]
+    outcome = await_decision(api, inbox, application, config.timeout)
+    packet, pdf = fetch_packet(api, inbox, application, config.timeout, config.out)
     return {
         "candidate": candidate["id"],
         "application": application["id"],
@@ -518,7 +542,7 @@ def parse_args(argv: list[str]) -> Config:
         "--token",
         default=env("LOOPWRIGHT_TOKEN"),
         help="an API token (env LOOPWRIGHT_TOKEN); scopes: candidates:write, "
-        "interviews:write, loops:read, packets:write",
+        "interviews:write, loops:read, decisions:read, packets:write",
     )
     add(
         "--webhook-secret",

@@ -29,7 +29,7 @@ import pytest
 from celery import Celery, _state, current_app
 from django.conf import settings as django_settings
 
-from candidates.models import Assignment
+from candidates.models import Application, Assignment
 from integrations import tasks as webhook_tasks  # noqa: F401  (registers them with the test app)
 from integrations.models import WebhookDelivery, WebhookSubscription
 from scoring import tasks as scoring_tasks  # noqa: F401  (the packet's render, likewise)
@@ -211,7 +211,13 @@ def hiring_team():
     }
 
 
-SCRIPT_SCOPES = ["candidates:write", "interviews:write", "loops:read", "packets:write"]
+SCRIPT_SCOPES = [
+    "candidates:write",
+    "interviews:write",
+    "loops:read",
+    "decisions:read",
+    "packets:write",
+]
 
 
 def script_args(live_server, team, *, port: int, candidate: str, out: Path) -> list[str]:
@@ -337,6 +343,18 @@ def test_the_integration_script_goes_from_an_ats_candidate_to_the_packet(
     }
     print(f"integration script: {seconds:.1f}s end to end, packet of {pages} pages")
     assert seconds < 60
+
+    # Run again for the same ATS candidate: everything is found, nothing doubled.
+    with sending_through(celery_app):
+        again = script_run(
+            *script_args(live_server, hiring_team, port=port, candidate="gh-4711", out=packet_file)
+        )
+        assert again.finish() == 0, again.output
+    assert f"Application {application.pk} found" in again.output
+    assert "Decision already recorded: hire" in again.output
+    assert Application.objects.filter(candidate__external_id="gh-4711").count() == 1
+    assert Assignment.objects.filter(interview__application=application).count() == 2
+    assert application.packets.filter(status="ready").count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
