@@ -483,8 +483,9 @@ def steps(config: Config, api: Api, inbox: Inbox) -> dict[str, Any]:
         raise IntegrationError(f"The loop {config.loop_key!r} has no stages.")
     say(f"Loop {loop['id']} ({config.loop_key}): {len(stages)} stage(s)")
 
-    application = start_application(api, config, candidate, loop)
+    # Everyone is found before anything is started, so a mistyped email leaves nothing.
     people = {email: person_id(api, email) for email in config.interviewers}
+    application = start_application(api, config, candidate, loop)
     interviews = [
         staff_interview(api, config, application, stage, people)
         for stage in (stages if config.every_stage else stages[:1])
