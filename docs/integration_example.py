@@ -14,13 +14,16 @@ signed webhooks:
 5. schedules an interview for the first stage (or every stage, --every-stage) and
    assigns the interviewers, found by email (GET /people/?email=...);
 6. waits for `decision.recorded` for that application (the panel scores, the
-   committee decides, in Loopwright);
+   committee decides, in Loopwright), unless GET /decisions/ has one already;
 7. requests a debrief packet (POST /applications/{id}/packets), waits for
    `packet.ready` (polling GET /packets/{id} meanwhile), downloads the PDF and checks
    it is one.
 
-It exits 0 with a summary, or non-zero with what went wrong (an API error's problem
-details are printed). Run it against a local `make run`: docs/integrations.md.
+Each object it makes carries an id derived from the ATS's, and is looked up by it
+(?external_id=) before it is made: a second run for the same candidate carries on
+where the first stopped and doubles nothing. It exits 0 with a summary, or 1 with what
+went wrong (an API error's problem details are printed). Run it against a local
+`make run`: docs/integrations.md.
 
 Every option also reads from the environment (shown in --help), e.g.:
 
@@ -28,6 +31,7 @@ Every option also reads from the environment (shown in --help), e.g.:
     LOOPWRIGHT_WEBHOOK_SECRET=whsec_... python docs/integration_example.py \\
         --loop-key devops-engineer-senior \\
         --interviewer interviewer1@demo.loopwright.test \\
+        --interviewer interviewer2@demo.loopwright.test \\
         --committee committee@demo.loopwright.test
 """
 
