@@ -344,16 +344,22 @@ def test_the_integration_script_goes_from_an_ats_candidate_to_the_packet(
     print(f"integration script: {seconds:.1f}s end to end, packet of {pages} pages")
     assert seconds < 60
 
-    # Run again for the same ATS candidate: everything is found, nothing doubled.
+    # Again for the same ATS candidate, now on every stage: what exists is found (not
+    # doubled), the second stage's interview is added, the decision found, not awaited.
+    args = script_args(live_server, hiring_team, port=port, candidate="gh-4711", out=packet_file)
     with sending_through(celery_app):
-        again = script_run(
-            *script_args(live_server, hiring_team, port=port, candidate="gh-4711", out=packet_file)
-        )
+        again = script_run(*args, "--every-stage")
         assert again.finish() == 0, again.output
     assert f"Application {application.pk} found" in again.output
     assert "Decision already recorded: hire" in again.output
     assert Application.objects.filter(candidate__external_id="gh-4711").count() == 1
-    assert Assignment.objects.filter(interview__application=application).count() == 2
+    seats = Assignment.objects.filter(interview__application=application)
+    assert sorted(seats.values_list("interview__stage__name", flat=True)) == [
+        "Technical",
+        "Technical",
+        "Values",
+        "Values",
+    ]
     assert application.packets.filter(status="ready").count() == 2
 
 
