@@ -99,7 +99,11 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         service.revoke_token(token, by=request.user)
         messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
         return redirect(back)
-    return render(request, "integrations/token_revoke.html", {"token": token, "back": back})
+    return render(
+        request,
+        "integrations/token_revoke.html",
+        {"token": token, "back": back, "back_label": back_label(token, request.user)},
+    )
 
 
 @require_GET
@@ -112,7 +116,12 @@ def token_requests(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "integrations/token_requests.html",
         "token-requests",
-        {"token": token, "page": page, "back": back_url(token, request.user)},
+        {
+            "token": token,
+            "page": page,
+            "back": back_url(token, request.user),
+            "back_label": back_label(token, request.user),
+        },
     )
 
 
@@ -120,6 +129,10 @@ def back_url(token: ApiToken, user: User) -> str:
     if token.user_id == user.pk:
         return reverse("integrations:tokens")
     return reverse("integrations:account", args=[token.user_id])
+
+
+def back_label(token: ApiToken, user: User) -> str:
+    return "API tokens" if token.user_id == user.pk else str(token.user)
 
 
 @require_http_methods(["GET", "POST"])
