@@ -27,7 +27,9 @@ def create_subscription(*, by, name: str, url: str, kind: str, events: list[str]
 
 @transaction.atomic
 def update_subscription(subscription: WebhookSubscription, *, by, **fields) -> WebhookSubscription:
-    changed = sorted(name for name, value in fields.items() if getattr(subscription, name) != value)
+    # Compared with the stored row: a model form has already set the new values on it.
+    before = WebhookSubscription.objects.filter(pk=subscription.pk).values(*fields).get()
+    changed = sorted(name for name, value in fields.items() if before[name] != value)
     for name, value in fields.items():
         setattr(subscription, name, value)
     subscription.save()
