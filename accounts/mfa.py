@@ -82,6 +82,19 @@ class ActivateForm(ActivateTOTPForm):
         "Code from the app", "After adding Loopwright to the app, enter the 6 digits it shows."
     )
 
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()
+        except forms.ValidationError as error:
+            if error.code != "incorrect_code":
+                raise
+            # No recovery codes yet at setup: say what usually went wrong instead.
+            raise forms.ValidationError(
+                "That code is not right. Check that the app shows Loopwright and that the "
+                "phone sets its clock automatically, then enter the 6 digits it shows now.",
+                code="incorrect_code",
+            ) from None
+
 
 @transaction.atomic
 def reset_two_factor(person: User, *, by: User) -> int:

@@ -19,7 +19,6 @@ import time
 
 from allauth.account.internal.flows.login import get_authentication_records
 from django.conf import settings
-from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
@@ -55,6 +54,12 @@ def remember(request, user) -> dict:
     state = {"at": int(time.time()), "owed": setup_owed(request, user)}
     request.session[SESSION_KEY] = state
     return state
+
+
+def is_setup_owed(request) -> bool:
+    """What the middleware last decided for this session (no query)."""
+    state = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    return bool(isinstance(state, dict) and state.get("owed"))
 
 
 def on_logged_in(sender, request, user, **kwargs) -> None:
@@ -95,11 +100,7 @@ class TwoFactorRequiredMiddleware:
             state = remember(request, user)
         if not state["owed"] or is_allowed(request):
             return None
-        messages.warning(
-            request,
-            "Your organisation requires two-factor authentication: set up an "
-            "authenticator app to continue.",
-        )
+        # The setup pages say why (templatetags/two_factor.py: two_factor_setup_owed).
         url = reverse("mfa_activate_totp")
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(url)

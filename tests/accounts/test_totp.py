@@ -241,7 +241,7 @@ def test_setup_page_shows_qr_code_and_key_and_refuses_a_wrong_code(client, alice
     assert f'value="{secret}"' in page.text
     response = client.post(ACTIVATE, {"code": "123"})
     assert response.status_code == 200
-    assert "That code is not right" in response.context["form"].errors["code"][0]
+    assert "Check that the app shows Loopwright" in response.context["form"].errors["code"][0]
     assert not Authenticator.objects.filter(user=alice).exists()
 
 
