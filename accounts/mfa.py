@@ -32,8 +32,8 @@ class MFAAdapter(DefaultMFAAdapter):
     error_messages = {
         **DefaultMFAAdapter.error_messages,
         "incorrect_code": _(
-            "That code is not right. Enter the 6 digits your authenticator app shows now "
-            "(check the phone's clock if codes keep failing), or one of your recovery codes."
+            "That code is not right. Enter the code your app shows now (if codes keep "
+            "failing, check the phone's clock), or a recovery code."
         ),
         "cannot_delete_authenticator": _(
             "Your organisation requires two-factor authentication, so it cannot be turned "
