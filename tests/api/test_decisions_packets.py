@@ -246,3 +246,21 @@ def test_a_packet_requested_through_the_api_renders_on_a_real_worker_and_downloa
     reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Noor Haddad" in text
+
+
+@pytest.mark.parametrize("applications", [1, 3])
+def test_the_decision_list_takes_the_same_queries_however_many_decisions(
+    api_as, recruiter, committee, django_assert_num_queries, applications
+):
+    for _ in range(applications):
+        loop = make_scoring_loop()
+        application = make_application(loop=loop, committee=[committee])
+        for rationale in ("First", "Second"):
+            record_decision(
+                application, outcome="hold", level=loop.level, rationale=rationale, by=recruiter
+            )
+    client = api_as(committee)
+    client.get(DECISIONS)  # the token's first use writes its last_used_at once
+    # Token, groups, count, page (with levels and authors), which stand, the request log.
+    with django_assert_num_queries(6):
+        assert len(client.get(DECISIONS).json()["items"]) == 2 * applications

@@ -153,3 +153,19 @@ def test_the_list_filters_by_application_external_id_and_update_time(api_as, rec
     assert found(external_id="wd-1") == ["wd-1"]
     since = PerformanceReview.objects.get(external_id="wd-2").updated_at.isoformat()
     assert found(updated_since=since) == ["wd-2"]
+
+
+@pytest.mark.parametrize("hires", [1, 3])
+def test_the_review_list_takes_the_same_queries_however_many_reviews(
+    api_as, recruiter, django_assert_num_queries, hires
+):
+    loop = None
+    for _ in range(hires):
+        application = make_hire(recruiter, loop=loop)
+        loop = application.loop
+        ownership, _ = competencies_of(application)
+        review(application, recruiter, ratings={ownership: 4})
+    client = api_as(recruiter)
+    client.get(REVIEWS)  # the token's first use writes its last_used_at once
+    with django_assert_num_queries(6):
+        assert len(client.get(REVIEWS).json()["items"]) == hires
