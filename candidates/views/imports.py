@@ -23,6 +23,7 @@ from ..importing import (
     MANUAL,
     MAX_BYTES,
     MAX_ROWS,
+    NATIVE,
     PRESETS,
     CandidateFileError,
     ImportRefused,
@@ -84,20 +85,26 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             "max_bytes": MAX_BYTES,
             "max_rows": MAX_ROWS,
             "cell_max": CELL_MAX_CHARS,
-            "preset_table": preset_table(),
+            "presets": preset_table(),
         },
         status=422 if form.errors else 200,
     )
 
 
 def preset_table() -> list[dict]:
-    """Each field with the header names each preset reads it from (the upload page's table)."""
+    """Each ATS preset with the header names it reads each field from (the upload page)."""
     return [
         {
-            "label": LABELS[name],
-            "headers": [", ".join(header_names(p, name)) for p in PRESETS.values()],
+            "label": preset.label,
+            "note": preset.note,
+            "fields": [
+                {"label": LABELS[name], "headers": ", ".join(header_names(preset, name))}
+                for name in FIELDS
+                if header_names(preset, name)
+            ],
         }
-        for name in FIELDS
+        for key, preset in PRESETS.items()
+        if key != NATIVE
     ]
 
 
