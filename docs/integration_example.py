@@ -99,7 +99,15 @@ class Api:
         params: dict[str, Any] | None = None,
     ) -> Any:
         """The decoded JSON of a 2xx answer; ApiError otherwise."""
-        return json.loads(self.fetch(method, path, body, params) or b"null")
+        raw = self.fetch(method, path, body, params)
+        try:
+            return json.loads(raw or b"null")
+        except ValueError:
+            # A sign-in page or a proxy's page, most likely: the base URL is not Loopwright's.
+            raise IntegrationError(
+                f"{method} {self.root}{path} answered with something other than JSON "
+                f"({raw[:60]!r}…): is --base-url Loopwright's address?"
+            ) from None
 
     def fetch(
         self,
@@ -149,7 +157,8 @@ def problem_of(error: HTTPError) -> dict[str, Any]:
     kind = error.headers.get("Content-Type", "no content type")
     if kind.startswith("text/html"):
         # A page, not the API: a wrong base URL, or a proxy in front of Loopwright.
-        return {"title": error.reason, "detail": f"a web page ({kind}), not an API answer"}
+        detail = f"a web page ({kind}), not an API answer: is --base-url Loopwright's address?"
+        return {"title": error.reason, "detail": detail}
     return {"title": error.reason, "detail": raw.decode(errors="replace")[:300]}
 
 

@@ -220,13 +220,15 @@ SCRIPT_SCOPES = [
 ]
 
 
-def script_args(live_server, team, *, port: int, candidate: str, out: Path) -> list[str]:
+def script_args(
+    live_server, team, *, port: int, candidate: str, out: Path, loop_key: str = "", path: str = ""
+) -> list[str]:
     args = [
-        "--base-url", live_server.url,
+        "--base-url", live_server.url + path,
         "--token", make_token(team["recruiter"], SCRIPT_SCOPES, name="ATS sync"),
         "--webhook-secret", SECRET,
         "--listen-port", str(port),
-        "--loop-key", team["loop"].key,
+        "--loop-key", loop_key or team["loop"].key,
         "--candidate-id", candidate,
         "--timeout", str(STEP_TIMEOUT),
         "--out", str(out),
@@ -367,13 +369,15 @@ def test_the_integration_script_goes_from_an_ats_candidate_to_the_packet(
 def test_the_script_says_what_the_api_refused_and_exits_non_zero(
     live_server, tmp_path, hiring_team, script_run
 ):
-    hiring_team["loop"].key = "no-such-loop"  # only the script's argument, not saved
     script = script_run(
-        *script_args(live_server, hiring_team, port=0, candidate="gh-4712", out=tmp_path / "p.pdf")
-    )
-    code = script.finish()
-    assert code == 1, script.output
+        *script_args(
+            live_server, hiring_team, port=0, candidate="gh-4712", out=tmp_path / "packet.pdf",
+            loop_key="no-such-loop",
+        )
+    )  # fmt: skip
+    assert script.finish() == 1, script.output
     assert "FAILED: No published loop has the key 'no-such-loop'" in script.output
+    assert not Application.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -386,3 +390,21 @@ def test_the_script_prints_the_problem_details_of_a_refused_token(
     assert script.finish() == 1, script.output
     assert "answered 401: Authentication required." in script.output
     assert "detail: Send a valid, unexpired token" in script.output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_script_says_when_its_base_url_is_not_loopwrights(
+    live_server, tmp_path, hiring_team, script_run
+):
+    args = script_args(
+        live_server, hiring_team, port=0, candidate="gh-4714", out=tmp_path / "p", path="/elsewhere"
+    )
+    script = script_run(*args)
+    assert script.finish() == 1, script.output
+    assert "a web page (text/html" in script.output
+    assert "is --base-url Loopwright's address?" in script.output
+    assert "Traceback" not in script.output
+    # A page that answers 200, with HTML: the sign-in page.
+    sign_in = example.Api(live_server.url + "/accounts/login/?next=", "lw_x")
+    with pytest.raises(example.IntegrationError, match="other than JSON"):
+        sign_in.call("GET", "/loops/")
