@@ -52,7 +52,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.error import HTTPError, URLError
+from urllib.error import HTTPError
 from urllib.parse import quote, urlencode
 from urllib.request import Request, urlopen
 
@@ -60,6 +60,8 @@ SIGNATURE_HEADER = "Loopwright-Signature"
 # A delivery older than this is refused, so a captured request cannot be replayed later.
 SIGNATURE_TOLERANCE_SECONDS = 5 * 60
 PROGRESS_EVERY_SECONDS = 10
+# How often a request answered 429 (too many requests) is tried again after Retry-After.
+RATE_LIMIT_RETRIES = 3
 
 
 class IntegrationError(Exception):
@@ -124,14 +126,23 @@ class Api:
         request.add_header("Accept", "application/json, application/problem+json, */*")
         if data is not None:
             request.add_header("Content-Type", "application/json")
-        try:
-            with urlopen(request, timeout=self.timeout) as response:
-                return response.read()
-        except HTTPError as error:
-            raise ApiError(method, path, error.code, problem_of(error)) from None
-        except URLError as error:
-            message = f"{method} {url}: cannot reach Loopwright ({error.reason})"
-            raise IntegrationError(message) from None
+        for attempt in range(1, RATE_LIMIT_RETRIES + 2):
+            try:
+                with urlopen(request, timeout=self.timeout) as response:
+                    return response.read()
+            except HTTPError as error:
+                if error.code == 429 and attempt <= RATE_LIMIT_RETRIES:
+                    # Over the token's rate limit: wait as long as Loopwright says.
+                    wait = min(int(error.headers.get("Retry-After") or 1), 60)
+                    say(f"  rate limited: retrying {method} {path} in {wait} s")
+                    time.sleep(wait)
+                    continue
+                raise ApiError(method, path, error.code, problem_of(error)) from None
+            except OSError as error:  # refused, reset, timed out, name not found…
+                reason = getattr(error, "reason", error)
+                message = f"{method} {url}: cannot reach Loopwright ({reason})"
+                raise IntegrationError(message) from None
+        raise AssertionError("unreachable")
 
     def every(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """All items of a paginated list, following the pages."""
@@ -304,7 +315,7 @@ def published_loop(api: Api, key: str) -> dict[str, Any]:
     """The published version of the loop `key`, with its stages."""
     loops = [
         loop
-        for loop in api.every("/loops/", {"key": key})
+        for loop in api.every("/loops/", {"key": key, "status": "published"})
         if loop.get("key") == key and loop.get("status") == "published"
     ]
     if not loops:

@@ -97,6 +97,39 @@ def test_a_replayed_delivery_older_than_five_minutes_is_refused():
     assert "timestamp" in stale
 
 
+def test_a_request_over_the_rate_limit_is_tried_again_after_retry_after():
+    """The API's 429 says when to come back (Retry-After); the script waits, then retries."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[str] = []
+
+    class Throttling(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.headers["Authorization"])
+            limited = len(seen) == 1
+            body = b'{"title": "Too many requests.", "status": 429}' if limited else b'{"ok": 1}'
+            self.send_response(429 if limited else 200)
+            if limited:
+                self.send_header("Retry-After", "0")
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Throttling)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        api = example.Api(f"http://127.0.0.1:{server.server_address[1]}", "lw_token")
+        assert api.call("GET", "/loops/") == {"ok": 1}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == ["Bearer lw_token", "Bearer lw_token"]
+
+
 # --- End to end: the script, a real server and a real worker --------------------------
 
 
