@@ -78,7 +78,10 @@ api = NinjaAPI(
     version="1",
     description=(
         "Candidates, applications, interviews, scorecards, decisions and packets. "
-        "Authenticate with `Authorization: Bearer <token>` (a token from your profile). "
+        "Authenticate with `Authorization: Bearer <token>`: create a token on your profile, "
+        "[API tokens](/integrations/tokens/) (admins: [integration accounts]"
+        "(/integrations/accounts/)). A token acts as its person and never grants more; "
+        "its scopes only narrow what it may touch. "
         "Errors are RFC 9457 problem details."
     ),
     urls_namespace="api-v1",

@@ -66,6 +66,21 @@ def test_api_docs_render_under_the_strict_csp_without_signing_in(page: Page, sit
     expect(page.get_by_text("Available authorizations")).to_be_visible()
     expect(page.locator(".modal-ux input").first).to_be_visible()
     shot(page, "api-docs-authorize")
+    page.get_by_role("button", name="Close").click()
+    # Trying an operation without a token: the widget calls our API and shows its 401.
+    loops = page.locator(".opblock-get").filter(
+        has=page.locator(".opblock-summary-path", has_text=re.compile(r"^/api/v1/loops/$"))
+    )
+    loops.locator(".opblock-summary-control").click()
+    page.get_by_role("button", name="Try it out").click()
+    page.get_by_role("button", name="Execute").click()
+    expect(page.locator(".live-responses-table tbody .response-col_status").first).to_contain_text(
+        "401"
+    )
+    # The description says where tokens come from.
+    expect(page.get_by_role("link", name="API tokens")).to_have_attribute(
+        "href", "/integrations/tokens/"
+    )
     assert page.evaluate("window.refused") == []
 
 
