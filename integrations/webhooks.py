@@ -112,11 +112,11 @@ def is_public(address: str) -> bool:
 
 
 def resolve(host: str, port: int) -> list[str]:
-    """Every address `host` resolves to; UnsafeAddress when it resolves to none."""
+    """Every address `host` resolves to; a connection error (worth a retry) for none."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise UnsafeAddress(f"{host} could not be resolved ({error}).") from None
+        raise httpcore.ConnectError(f"{host} could not be resolved ({error}).") from None
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
@@ -144,7 +144,7 @@ def check_url(url: str) -> None:
         return
     try:
         safe_addresses(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except UnsafeAddress as error:
+    except (UnsafeAddress, httpcore.ConnectError) as error:
         raise ValidationError(str(error)) from None
 
 

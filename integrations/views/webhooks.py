@@ -6,6 +6,7 @@ answers are `no-store`. Everyone but an admin gets 403 on every page here.
 """
 
 import json
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -49,11 +50,11 @@ def webhooks_list(request: HttpRequest) -> HttpResponse:
         failed=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.FAILED)),
         last_delivery_at=Max("deliveries__created_at"),
     )
-    return render(
-        request,
-        "integrations/webhooks.html",
-        {"subscriptions": listed, "event_labels": events.EVENTS},
-    )
+    listed = list(listed)
+    for subscription in listed:
+        # Only the host: a Slack or Teams address is itself the credential.
+        subscription.host = urlsplit(subscription.url).hostname
+    return render(request, "integrations/webhooks.html", {"subscriptions": listed})
 
 
 @never_cache

@@ -484,3 +484,12 @@ def test_teams_gets_an_adaptive_card(owner, receiver, decision_payload):
 )
 def test_every_event_reads_as_one_line(event, data, line):
     assert webhooks.summary({"event": event, "data": data}) == line
+
+
+def test_a_name_that_does_not_resolve_is_retried_not_refused(owner):
+    subscription = subscribe(owner, "http://loopwright-receiver.invalid/hook")
+    (delivery,) = events.queue([subscription], events.new_payload("candidate.erased", {}))
+
+    assert webhooks.attempt(delivery.pk) == "pending"
+    delivery.refresh_from_db()
+    assert "could not be resolved" in delivery.error and delivery.attempts == 1
