@@ -76,7 +76,8 @@ def bank_list(request: HttpRequest, updated_since: QuerySince = None):
         "responses": {
             "200": {
                 "description": "The bank file (docs/bank-format.md).",
-                "content": {"application/yaml": {"schema": {"type": "string"}}},
+                # A YAML mapping (bank, scales, competencies, …): clients parse it as such.
+                "content": {"application/yaml": {"schema": {"type": "object"}}},
             }
         }
     },
