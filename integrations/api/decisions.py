@@ -11,6 +11,7 @@ the status and audits it, the API marks the entry `via: "api"` with the token's 
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
@@ -49,6 +50,15 @@ class DecisionIn(Schema):
     outcome: Decision.Outcome
     level_id: Id | None = Field(None, description="A level of the loop's ladder; default its own.")
     rationale: Text = Field(..., min_length=1, max_length=20_000)
+
+
+def at_api_fields(error: ValidationError) -> ValidationError:
+    """The service's errors at the body's names (its "level" is the body's "level_id")."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {("level_id" if f == "level" else f): m for f, m in error.error_dict.items()}
+    )
 
 
 def decisions_for(user):
@@ -145,13 +155,16 @@ def decision_record(request: HttpRequest, id: PathId, payload: DecisionIn):
         ladder = application.loop.level.ladder_id
         level_id = payload.level_id or application.loop.level_id
         level = Level.objects.filter(pk=level_id, ladder_id=ladder).first()
-        decision = services.record_decision(
-            application,
-            outcome=payload.outcome.value,
-            level=level,
-            rationale=payload.rationale,
-            by=request.user,
-        )
+        try:
+            decision = services.record_decision(
+                application,
+                outcome=payload.outcome.value,
+                level=level,
+                rationale=payload.rationale,
+                by=request.user,
+            )
+        except ValidationError as error:
+            raise at_api_fields(error) from None
     return Status(
         201, present([Decision.objects.select_related("level", "by").get(pk=decision.pk)])[0]
     )

@@ -129,7 +129,7 @@ def test_a_level_off_the_ladder_and_a_blank_rationale_are_refused_at_their_field
         record_url(application), {"outcome": "hire", "level_id": other_level.pk, "rationale": "Ok"}
     )
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == ["level"]
+    assert [e["field"] for e in response.json()["errors"]] == ["level_id"]
     response = client.post(record_url(application), {"outcome": "maybe", "rationale": " "})
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {"outcome"}
