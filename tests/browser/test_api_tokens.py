@@ -122,6 +122,8 @@ def test_person_creates_a_token_sees_it_once_copies_and_revokes_it(
     heading = page.get_by_role("heading", name="Copy your new token now")
     expect(heading).to_be_visible()
     field = page.get_by_label("Token “Greenhouse sync”")
+    # Focus lands on the secret (the button pressed is gone), ready to copy.
+    expect(field).to_be_focused()
     secret = field.input_value()
     assert re.fullmatch(r"lw_[0-9a-f]{8}_[\w-]{43}", secret), secret
     token = ApiToken.objects.get(user=tess)

@@ -449,6 +449,21 @@ def test_admin_creates_an_account_and_issues_its_token(client, admin):
     assert [a.usable_tokens for a in listing.context["accounts"]] == [0]
 
 
+def test_accounts_page_queries_do_not_grow_with_accounts(
+    client, admin, django_assert_max_num_queries
+):
+    client.force_login(admin)
+    create_integration_account(name="First", by=admin)
+    with django_assert_max_num_queries(20) as few:
+        client.get(ACCOUNTS)
+    for n in range(6):
+        account = create_integration_account(name=f"System {n}", by=admin)
+        new_token(account, by=admin)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(ACCOUNTS)
+    assert [a.usable_tokens for a in response.context["accounts"]].count(1) == 6
+
+
 def test_account_form_refuses_a_missing_name(client, admin):
     client.force_login(admin)
 
