@@ -30,6 +30,7 @@ RECHECK_SECONDS = 300
 # Views a person owing setup may still reach (URL names; allauth's have no namespace).
 ALLOWED_VIEWS = {
     "accounts:logout",
+    "accounts:sign_in_cancel",
     "account_logout",
     "account_login",
     "account_reauthenticate",
