@@ -51,13 +51,23 @@ def update_candidate(candidate: Candidate, changes: dict, *, by, cv=None) -> Can
 
 
 @transaction.atomic
-def start_application(candidate: Candidate, loop: Loop, *, by, committee=()) -> Application:
-    """Start a candidate on a published loop version."""
+def start_application(
+    candidate: Candidate, loop: Loop, *, by, committee=(), external_id: str = ""
+) -> Application:
+    """Start a candidate on a published loop version.
+
+    `external_id` (an ATS's id) belongs here rather than set afterwards: the
+    application.created webhook's payload is written now and carries it.
+    """
     if loop.status != Loop.Status.PUBLISHED:
         raise ValidationError({"loop": "Only a published loop can take candidates."})
     candidate.refuse_if_erased()
     application = Application.objects.create(
-        candidate=candidate, loop=loop, created_by=by, status_changed_by=by
+        candidate=candidate,
+        loop=loop,
+        created_by=by,
+        status_changed_by=by,
+        external_id=external_id,
     )
     if committee:
         set_committee(application, committee, by=by)

@@ -493,3 +493,24 @@ def test_a_name_that_does_not_resolve_is_retried_not_refused(owner):
     assert webhooks.attempt(delivery.pk) == "pending"
     delivery.refresh_from_db()
     assert "could not be resolved" in delivery.error and delivery.attempts == 1
+
+
+def test_application_created_carries_the_external_id_given_at_the_start(owner, receiver, settings):
+    from candidates.services import start_application
+    from tests.factories import make_candidate
+
+    settings.SITE_URL = "https://lw.example.com"
+    subscribe(owner, receiver.url, ["application.created"])
+    candidate = make_candidate()
+    application = start_application(
+        candidate, make_scoring_loop(), by=owner, external_id="gh-app-8812"
+    )
+
+    data = WebhookDelivery.objects.get().payload["data"]
+    assert data["application"] == {
+        "id": application.pk,
+        "external_id": "gh-app-8812",
+        "status": "active",
+        "url": f"https://lw.example.com/candidates/applications/{application.pk}/",
+    }
+    assert data["candidate"] == {"id": candidate.pk, "external_id": ""}
