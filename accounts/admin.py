@@ -1,5 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from .audit import visible_entries
 from .models import AuditEntry, User
@@ -30,3 +34,18 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@login_not_required
+def admin_login(request, extra_context=None):
+    """The admin's own sign-in form is not a second door: ours applies the sign-in policy
+    and the second factor (accounts.sso.policy, allauth.mfa)."""
+    if request.user.is_authenticated:
+        # Signed in but not staff: the admin is not theirs (ours would send them back here).
+        raise PermissionDenied
+    return redirect_to_login(
+        request.GET.get("next") or reverse("admin:index"), login_url=reverse("accounts:login")
+    )
+
+
+admin.site.login = admin_login

@@ -192,3 +192,48 @@ def test_allauth_signup_sends_to_our_sign_in(client, db):
 
     assert response.status_code == 302 and response.url == "/accounts/login/"
     assert not User.objects.filter(username="new").exists()
+
+
+# --- other doors ------------------------------------------------------------------------
+
+
+def test_the_admin_sign_in_sends_to_ours(client, db):
+    response = client.get("/admin/login/?next=/admin/accounts/user/")
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/admin/accounts/user/"
+
+
+def test_the_admin_refuses_a_password_post_to_its_own_form(client, db):
+    set_policy("everyone")
+    make_user("root", is_superuser=True, is_staff=True)
+
+    client.post("/admin/login/", {"username": "root", "password": PASSWORD})
+
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_admin_reaches_the_admin_after_our_sign_in(client, db):
+    make_user("root", is_superuser=True, is_staff=True)
+
+    password_sign_in(client, "root")
+
+    assert client.get("/admin/").status_code == 200
+
+
+def test_provider_login_asks_to_continue_before_leaving(client, sso, db):
+    response = client.get(reverse("openid_connect_login", kwargs={"provider_id": "company"}))
+
+    assert response.status_code == 200
+    assert f"Continue to {PROVIDER_NAME}" in response.content.decode()
+    assert "https://idp.example.com" in response.headers["Content-Security-Policy"]
+
+
+def test_a_callback_without_a_started_sign_in_shows_our_error_page(client, sso, db):
+    response = client.get(
+        reverse("openid_connect_callback", kwargs={"provider_id": "company"}),
+        {"code": "forged", "state": "forged"},
+    )
+
+    assert "Single sign-on failed" in response.content.decode()
+    assert "_auth_user_id" not in client.session
