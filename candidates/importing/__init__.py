@@ -21,8 +21,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.audit import record
 
-from .. import services
-from ..models import Candidate
+from .applying import apply_row, create_new
 from .checking import (
     ERROR,
     NEW,
@@ -193,7 +192,10 @@ def run_import(
             result = preview(content, preset=preset, mapping=mapping, default_loop=default_loop)
             if not result.ok:
                 raise ImportRefused(result)
+            create_new([row for row in result.rows if row.action == NEW], by=by)
             for row in result.rows:
+                if row.outcome == NEW:
+                    continue
                 try:
                     apply_row(row, by=by)
                 except ValidationError as error:
@@ -224,52 +226,3 @@ def run_import(
         )
         raise ImportRefused(result) from None
     return result
-
-
-def apply_row(row: RowPlan, *, by) -> None:
-    row.outcome = row.action
-    if row.outcome == UNCHANGED:
-        return
-    fields = {"name": row.name, "email": row.email}
-    if row.links is not None:
-        fields["links"] = row.links
-    if row.notes is not None:
-        fields["recruiter_notes"] = row.notes
-    candidate = row.candidate
-    if candidate is None:
-        candidate = services.create_candidate(by=by, **fields)
-    elif {"name", "email", "links", "recruiter notes"} & set(row.changes):
-        candidate = services.update_candidate(
-            candidate,
-            {k: v for k, v in fields.items() if _changed(k, row.changes)},
-            by=by,
-        )
-    if row.external_id and candidate.external_id != row.external_id:
-        candidate.external_id = row.external_id
-        candidate.save(update_fields=["external_id", "updated_at"])
-    row.candidate = candidate
-    apply_application(row, candidate, by=by)
-
-
-def _changed(field_name: str, changes: list[str]) -> bool:
-    return {"recruiter_notes": "recruiter notes"}.get(field_name, field_name) in changes
-
-
-def apply_application(row: RowPlan, candidate: Candidate, *, by) -> None:
-    if row.new_application:
-        application = services.start_application(
-            candidate, row.loop, by=by, committee=row.committee
-        )
-        if row.application_external_id:
-            application.external_id = row.application_external_id
-            application.save(update_fields=["external_id", "updated_at"])
-        row.application = application
-        return
-    application = row.application
-    if application is None:
-        return
-    if "external id" in row.application_changes:
-        application.external_id = row.application_external_id
-        application.save(update_fields=["external_id", "updated_at"])
-    if "committee" in row.application_changes:
-        services.set_committee(application, row.committee, by=by)

@@ -178,23 +178,39 @@ def test_an_error_in_row_50_saves_nothing(recruiter, loop):
 
 
 def test_a_failure_while_saving_rolls_back_the_rows_already_saved(recruiter, loop, monkeypatch):
-    from candidates import importing
+    from integrations import events
 
-    real = importing.services.start_application
+    real = events.application_created
     calls = []
 
-    def failing(candidate, loop_, **kwargs):
-        calls.append(candidate)
+    def failing(application):
+        calls.append(application)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        return real(candidate, loop_, **kwargs)
+        return real(application)
 
-    monkeypatch.setattr(importing.services, "start_application", failing)
+    monkeypatch.setattr(events, "application_created", failing)
 
     with pytest.raises(RuntimeError):
         run_import(native_file(loop.key, n=5), by=recruiter)
 
+    assert len(calls) == 3
     assert not Candidate.objects.exists() and not Application.objects.exists()
+
+
+def test_new_candidates_get_the_services_audit_entries_and_webhook_events(recruiter, loop, member):
+    from integrations.models import WebhookDelivery, WebhookSubscription
+
+    WebhookSubscription.objects.create(
+        name="ATS", url="https://ats.example/hook", events=["application.created"], secret="s" * 32
+    )
+
+    run_import(native_file(loop.key, n=2, committee_emails="robin@example.com"), by=recruiter)
+
+    verbs = list(AuditEntry.objects.filter(actor=recruiter).values_list("verb", flat=True))
+    assert verbs.count("candidate.created") == 2 and verbs.count("application.started") == 2
+    assert verbs.count("application.committee_changed") == 2
+    assert WebhookDelivery.objects.filter(event="application.created").count() == 2
 
 
 def test_checking_a_large_file_takes_a_fixed_number_of_queries(
