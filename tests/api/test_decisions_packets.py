@@ -264,3 +264,12 @@ def test_the_decision_list_takes_the_same_queries_however_many_decisions(
     # Token, groups, count, page (with levels and authors), which stand, the request log.
     with django_assert_num_queries(6):
         assert len(client.get(DECISIONS).json()["items"]) == 2 * applications
+
+
+def test_a_read_token_cannot_decide_or_request_a_packet(api_as, committee, application):
+    client = api_as(committee, ["decisions:read", "packets:read"])
+    refused = client.post(record_url(application), {"outcome": "hire", "rationale": "Go"})
+    assert refused.status_code == 403 and "decisions:write" in refused.json()["detail"]
+    assert client.post(request_url(application)).status_code == 403
+    assert not Decision.objects.exists() and not Packet.objects.exists()
+    assert api_as(committee, ["candidates:read"]).get(DECISIONS).status_code == 403
