@@ -292,13 +292,15 @@ def candidate_update(request: HttpRequest, id: PathId, payload: CandidatePatch):
     response={200: CandidateOut, 201: CandidateOut, **PROBLEMS},
     url_name="candidate_upsert",
     summary="Create or update the candidate with this external id (recruiters)",
-    description="Idempotent: 201 when created, 200 when it existed (changed or not).",
+    description="Idempotent: 201 when created, 200 when it existed (changed or not). "
+    "On update, fields left out keep their value.",
 )
 def candidate_upsert(request: HttpRequest, external_id: PathExternalId, payload: CandidateFields):
     with api_write(request, WRITE):
         require_recruiter(request.user)
-        values = payload.model_dump()
         existing = Candidate.objects.select_for_update().filter(external_id=external_id).first()
         if existing is None:
-            return create(request, values, external_id)
-        return update(request, existing, values)
+            return create(request, payload.model_dump(), external_id)
+        # Fields the ATS does not send keep their value: a sync that knows nothing of
+        # recruiter notes or links must not blank them.
+        return update(request, existing, payload.model_dump(exclude_unset=True))

@@ -90,6 +90,20 @@ def test_upsert_by_external_id_is_idempotent(api_as, recruiter):
 
 
 @pytest.mark.django_db
+def test_upsert_keeps_what_the_ats_does_not_send(api_as, recruiter):
+    api = api_as(recruiter)
+    url = URL + "external/ats-43"
+    api.put(url, body(recruiter_notes="Met at the meetup", links=["https://ada.dev"]))
+    assert api.put(url, body(name="Ada K.")).status_code == 200
+    candidate = Candidate.objects.get(external_id="ats-43")
+    assert (candidate.name, candidate.recruiter_notes, candidate.links) == (
+        "Ada K.",
+        "Met at the meetup",
+        ["https://ada.dev"],
+    )
+
+
+@pytest.mark.django_db
 def test_patch_changes_only_what_is_sent(api_as, recruiter):
     candidate = make_candidate("Grace Hopper", recruiter_notes="Strong")
     response = api_as(recruiter).patch(f"{URL}{candidate.pk}", {"name": "Grace B. Hopper"})
