@@ -59,10 +59,23 @@ def record(actor, verb: str, obj: Any = None, **data: Any) -> AuditEntry:
     `obj` may define `audit_scope()` returning a string such as "application:42",
     so that every entry about it (and its children) can be listed together.
     """
+    entry = _entry(actor, verb, obj, data)
+    entry.save()
+    return entry
+
+
+def record_many(actor, entries: list[tuple[str, Any, dict[str, Any]]]) -> list[AuditEntry]:
+    """Append (verb, obj, data) entries in one insert: `record` for bulk writes (an import)."""
+    return AuditEntry.objects.bulk_create(
+        [_entry(actor, verb, obj, data) for verb, obj, data in entries], batch_size=500
+    )
+
+
+def _entry(actor, verb: str, obj: Any, data: dict[str, Any]) -> AuditEntry:
     scope = obj.audit_scope() if obj is not None and hasattr(obj, "audit_scope") else ""
     data = {**(_context_data.get() or {}), **data}
     safe_data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=str(actor) if getattr(actor, "pk", None) else "system",
         verb=verb,
