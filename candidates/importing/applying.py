@@ -10,8 +10,9 @@ own audit entries (`candidate.created`, `application.started`,
 services write them. Rows updating a candidate go through the services unchanged.
 """
 
-from accounts.audit import record
+from accounts.audit import record_many
 from integrations import events
+from integrations.models import WebhookSubscription
 
 from .. import services
 from ..models import Application, Candidate
@@ -40,7 +41,7 @@ def create_new(rows: list[RowPlan], *, by) -> None:
     )
     for row, candidate in zip(rows, candidates, strict=True):
         row.candidate = candidate
-        record(by, "candidate.created", candidate)
+    record_many(by, [("candidate.created", row.candidate, {}) for row in rows])
     start_applications([row for row in rows if row.new_application], by=by)
 
 
@@ -67,13 +68,29 @@ def start_applications(rows: list[RowPlan], *, by) -> None:
         ],
         batch_size=BATCH,
     )
+    entries = []
     for row, application in zip(rows, applications, strict=True):
         row.application = application
         if row.committee:
             after = sorted(member.username for member in row.committee)
-            record(by, "application.committee_changed", application, before=[], after=after)
-        record(by, "application.started", application, loop=row.loop.key, version=row.loop.version)
-        events.application_created(application)
+            entries.append(
+                ("application.committee_changed", application, {"before": [], "after": after})
+            )
+        entries.append(
+            (
+                "application.started",
+                application,
+                {"loop": row.loop.key, "version": row.loop.version},
+            )
+        )
+    record_many(by, entries)
+    # events.emit's own rule, asked once for the file rather than once per application.
+    if any(
+        "application.created" in s.events
+        for s in WebhookSubscription.objects.filter(active=True).only("events")
+    ):
+        for application in applications:
+            events.application_created(application)
 
 
 def apply_row(row: RowPlan, *, by) -> None:

@@ -190,6 +190,11 @@ def test_a_failure_while_saving_rolls_back_the_rows_already_saved(recruiter, loo
         return real(application)
 
     monkeypatch.setattr(events, "application_created", failing)
+    from integrations.models import WebhookSubscription
+
+    WebhookSubscription.objects.create(
+        name="ATS", url="https://ats.example/hook", events=["application.created"], secret="s" * 32
+    )
 
     with pytest.raises(RuntimeError):
         run_import(native_file(loop.key, n=5), by=recruiter)
