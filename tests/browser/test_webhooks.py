@@ -3,6 +3,7 @@ sends a test event, and reads the delivery in the log; the endpoint verifies its
 with the code docs/webhooks.md prints. Tasks run inline here (no worker)."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.celery_fixtures import tasks_eager
@@ -29,6 +30,11 @@ def receiver():
     server.stop()
 
 
+def serious_axe_violations(page: Page) -> list[str]:
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']}: {v['help']}" for v in found if v["impact"] in {"serious", "critical"}]
+
+
 def fits_a_phone(page: Page) -> bool:
     page.set_viewport_size({"width": 390, "height": 844})
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -44,6 +50,8 @@ def test_an_admin_subscribes_an_endpoint_and_sends_it_a_test_event(
 
     page.get_by_role("link", name="Webhooks").click()
     page.get_by_role("link", name="New subscription").click()
+    expect(page.get_by_role("heading", name="New webhook subscription")).to_be_visible()
+    assert serious_axe_violations(page) == []
     page.get_by_label("Name").fill("Local ATS")
     page.get_by_label("Address (URL)").fill(receiver.url)
     page.get_by_label("Candidate erased").uncheck()
@@ -66,3 +74,8 @@ def test_an_admin_subscribes_an_endpoint_and_sends_it_a_test_event(
     assert receiver.verdicts == [True]
     assert receiver.requests[0].headers["Loopwright-Event"] == "webhook.test"
     assert fits_a_phone(page)
+    assert serious_axe_violations(page) == []
+    page.get_by_role("link", name="Webhooks", exact=True).first.click()
+    expect(page.get_by_role("link", name="Local ATS")).to_be_visible()
+    assert fits_a_phone(page)
+    assert serious_axe_violations(page) == []
