@@ -9,25 +9,30 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import re_path
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.validators import shown
 from integrations.api import resources  # noqa: F401  (registers the routers)
 from integrations.api.core import api, problem
-
-patterns, app_name, namespace = api.urls
-for pattern in patterns:
-    pattern.callback = login_not_required(pattern.callback)
 
 
 @csrf_exempt
 @login_not_required
-def not_found(request: HttpRequest, path: str) -> HttpResponse:
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     return problem(
         request,
         404,
         "Not found.",
-        f"There is no {request.method} /api/v1/{path[:200]} in this API: see /api/v1/docs/.",
+        f"There is no {request.method} /api/v1/{shown(path, 200)} in this API: see /api/v1/docs/.",
         kind="no-such-path",
     )
 
+
+patterns, app_name, namespace = api.urls
+for pattern in patterns:
+    # ninja's root (/api/v1/ itself) only names the API's base path; its own answer would
+    # be Django's HTML 404 page.
+    pattern.callback = login_not_required(
+        not_found if pattern.name == "api-root" else pattern.callback
+    )
 
 app_name = namespace  # reversed as "api-v1:<operation>"
 urlpatterns = [*patterns, re_path(r"^(?P<path>.*)$", not_found, name="not_found")]

@@ -136,6 +136,7 @@ ENTRIES = {
     "api-v1:bank_import": Access(
         api=True, method="post", data=bank_file, expect=api_recruiters(200)
     ),
+    "api-v1:api-root": Access(api=True, expect={**api_everyone(404), "anonymous": 404}),
     "api-v1:not_found": Access(
         api=True,
         kwargs=lambda world: {"path": "no-such-resource/1"},

@@ -148,7 +148,7 @@ def test_bad_input_is_a_422_problem_naming_the_field(api_as, recruiter):
 
 @pytest.mark.django_db
 def test_unknown_paths_answer_a_404_problem_not_a_page(api_as, recruiter, client):
-    for path in ("/api/v1/nothing", "/api/v1/candidates", "/api/v1/candidates/1/x"):
+    for path in ("/api/v1/", "/api/v1/nothing", "/api/v1/candidates", "/api/v1/candidates/1/x"):
         body = assert_problem(api_as(recruiter).get(path), 404)
         assert "docs" in body["detail"]
     assert_problem(client.get("/api/v1/nothing"), 404)
