@@ -124,3 +124,27 @@ def test_a_refused_file_lists_its_problems_and_offers_no_confirm(
     expect(problems).to_contain_text("row 3, column “name” (A)")
     expect(page.get_by_role("button", name="Import 2 rows")).to_have_count(0)
     shoot(page, "candidate-import-refused")
+
+
+def test_other_columns_are_chosen_on_the_preview_page(site, logged_in_page, recruiter, tmp_path):
+    odd = tmp_path / "odd.csv"
+    odd.write_text("Full name,E-mail,Ref\nGrace Hopper,grace@example.org,X-9\n")
+    page = logged_in_page(recruiter)
+
+    page.goto(f"{site}/candidates/import/")
+    page.get_by_label("Candidate file (CSV)").set_input_files(str(odd))
+    page.get_by_label("Exported from").select_option("manual")
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="Choose the columns")).to_be_visible()
+    shoot(page, "candidate-import-mapping")
+
+    page.get_by_label("Name:", exact=True).select_option("Full name")
+    page.get_by_label("Email:", exact=True).select_option("E-mail")
+    page.get_by_label("Candidate external id").select_option("Ref")
+    submit = page.get_by_role("button", name="Check with these columns")
+    tab_to(page, submit)
+    page.keyboard.press("Enter")
+    expect(page.locator("#import-summary")).to_contain_text("1 new")
+    page.get_by_role("button", name="Import 1 row").click()
+    expect(page.get_by_role("heading", name="Imported")).to_be_visible()
+    assert Candidate.objects.get().external_id == "X-9"
