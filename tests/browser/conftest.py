@@ -84,7 +84,8 @@ def sign_in(page: Page, site: str, username: str, password: str = PASSWORD) -> N
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # exact: not "Sign in with <provider>" when single sign-on is configured.
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 @pytest.fixture
