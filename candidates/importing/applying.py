@@ -119,13 +119,14 @@ def _changed(field_name: str, changes: list[str]) -> bool:
 
 def apply_application(row: RowPlan, candidate: Candidate, *, by) -> None:
     if row.new_application:
-        application = services.start_application(
-            candidate, row.loop, by=by, committee=row.committee
+        # The external id goes in with it: the application.created event carries it.
+        row.application = services.start_application(
+            candidate,
+            row.loop,
+            by=by,
+            committee=row.committee,
+            external_id=row.application_external_id,
         )
-        if row.application_external_id:
-            application.external_id = row.application_external_id
-            application.save(update_fields=["external_id", "updated_at"])
-        row.application = application
         return
     application = row.application
     if application is None:

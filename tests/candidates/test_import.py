@@ -458,3 +458,12 @@ def test_another_published_loop_is_untouched(recruiter, loop):
     run_import(native_file(other.key, n=1), by=recruiter)
 
     assert Application.objects.get().loop == other
+
+
+def test_an_existing_candidate_gets_the_new_application_with_its_external_id(recruiter, loop):
+    candidate = make_candidate("Person 1", email="person1@example.org")
+
+    result = run_import(native_file(loop.key, n=1), by=recruiter)
+
+    assert result.rows[0].action == "update" and result.applications == 1
+    assert candidate.applications.get().external_id == "app-1"
