@@ -13,7 +13,7 @@ candidate, erasing one leaves nothing to scrub in the outbox.
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -52,30 +52,43 @@ def emit(event: str, data: dict[str, Any] | Callable[[], dict[str, Any]]) -> lis
     `data` may be a function, called only when someone subscribes: without subscribers an
     event costs one query, whatever its payload would read.
     """
+    return emit_many(event, [data])
+
+
+def emit_many(
+    event: str, datas: Iterable[dict[str, Any] | Callable[[], dict[str, Any]]]
+) -> list[WebhookDelivery]:
+    """`emit` for many events of one kind (a bulk import): one query, one insert, one send."""
+    subscriptions = subscribers(event)
+    if not subscriptions:
+        return []
+    payloads = [new_payload(event, data() if callable(data) else data) for data in datas]
+    return queue(subscriptions, *payloads)
+
+
+def subscribers(event: str) -> list[WebhookSubscription]:
     if event not in EVENTS:
         raise ValueError(f"Unknown webhook event {event!r}; known: {sorted(EVENTS)}")
     # Few subscriptions, all read: JSON containment lookups are not portable (SQLite).
-    subscriptions = [
-        s
-        for s in WebhookSubscription.objects.filter(active=True).only("events")
-        if event in s.events
-    ]
-    if not subscriptions:
-        return []
-    return queue(subscriptions, new_payload(event, data() if callable(data) else data))
+    active = WebhookSubscription.objects.filter(active=True).only("events")
+    return [s for s in active if event in s.events]
 
 
-def queue(subscriptions, payload: dict[str, Any], **fields) -> list[WebhookDelivery]:
-    """One delivery row per subscription for `payload`, handed to Celery on commit."""
+def queue(subscriptions, *payloads: dict[str, Any], **fields) -> list[WebhookDelivery]:
+    """One delivery row per subscription and payload, handed to Celery on commit."""
     deliveries = WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            subscription=subscription,
-            event=payload["event"],
-            event_id=payload["id"],
-            payload=payload,
-            **fields,
-        )
-        for subscription in subscriptions
+        (
+            WebhookDelivery(
+                subscription=subscription,
+                event=payload["event"],
+                event_id=payload["id"],
+                payload=payload,
+                **fields,
+            )
+            for payload in payloads
+            for subscription in subscriptions
+        ),
+        batch_size=500,
     )
     from .webhooks import send_soon
 
@@ -104,7 +117,13 @@ def candidate_ref(candidate) -> dict[str, Any]:
 
 
 def application_created(application) -> list[WebhookDelivery]:
-    def data() -> dict[str, Any]:
+    return applications_created([application])
+
+
+def applications_created(applications) -> list[WebhookDelivery]:
+    """application.created for each of `applications` (an import's), in one go."""
+
+    def data(application) -> dict[str, Any]:
         loop = application.loop
         return {
             "application": application_ref(application),
@@ -113,7 +132,7 @@ def application_created(application) -> list[WebhookDelivery]:
             "created_at": application.created_at.isoformat(),
         }
 
-    return emit("application.created", data)
+    return emit_many("application.created", [partial(data, a) for a in applications])
 
 
 def scorecard_submitted(scorecard) -> list[WebhookDelivery]:

@@ -514,3 +514,22 @@ def test_application_created_carries_the_external_id_given_at_the_start(owner, r
         "url": f"https://lw.example.com/candidates/applications/{application.pk}/",
     }
     assert data["candidate"] == {"id": candidate.pk, "external_id": ""}
+
+
+def test_many_applications_are_announced_in_one_query_and_one_insert(
+    owner, receiver, django_assert_num_queries
+):
+    subscribe(owner, receiver.url, ["application.created"], name="One")
+    subscribe(owner, receiver.url, ["application.created"], name="Two")
+    loop = make_scoring_loop()
+    applications = [make_application(loop=loop) for _ in range(3)]
+    WebhookDelivery.objects.all().delete()
+
+    with django_assert_num_queries(2):  # the subscribers, then one INSERT for all rows
+        deliveries = events.applications_created(applications)
+
+    assert len(deliveries) == 6
+    ids = {d.payload["data"]["application"]["id"] for d in WebhookDelivery.objects.all()}
+    assert ids == {a.pk for a in applications}
+    # One event per application, the same id for both its subscribers.
+    assert WebhookDelivery.objects.values("event_id").distinct().count() == 3
