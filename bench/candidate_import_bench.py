@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.autosave_load import ensure_database  # noqa: E402
-from bench.common import empty_bench_database  # noqa: E402
-from bench.import_bench import environment  # noqa: E402
+from bench.autosave_load import ensure_database
+from bench.common import empty_bench_database
+from bench.import_bench import environment
 
 DEFAULT_DATABASE_URL = "postgres://loopwright:loopwright@127.0.0.1:5432/lw_candidate_import_bench"
 
