@@ -121,7 +121,9 @@ def close_applications(candidate: Candidate, *, by) -> int:
         application.status = Application.Status.ERASED
         application.status_changed_at = now
         application.status_changed_by = by
-        application.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+        application.save(
+            update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"]
+        )
         record(by, "application.status_changed", application, before=before, after="erased")
     return len(applications)
 

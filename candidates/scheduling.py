@@ -106,7 +106,7 @@ def replace_assignment(assignment: Assignment, person, *, by) -> Assignment:
     if assignment.interview.assignments.active().filter(person=person).exists():
         raise ValidationError({"person": f"{person} is already on this interview."})
     assignment.replaced_at = timezone.now()
-    assignment.save(update_fields=["replaced_at"])
+    assignment.save(update_fields=["replaced_at", "updated_at"])
     new = Assignment.objects.create(
         interview=assignment.interview, person=person, role=assignment.role
     )

@@ -103,6 +103,8 @@ def change_status(application: Application, status: str, *, by) -> Application:
     application.status = status
     application.status_changed_at = timezone.now()
     application.status_changed_by = by
-    application.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+    application.save(
+        update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"]
+    )
     record(by, "application.status_changed", application, before=before, after=status)
     return application

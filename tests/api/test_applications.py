@@ -149,3 +149,19 @@ def test_list_queries_do_not_grow_with_applications(
         make_interview(make_application(loop=loop))
     with django_assert_num_queries(len(small.captured_queries)):
         assert len(api.get(URL).json()["items"]) == 7
+
+
+@pytest.mark.django_db
+def test_a_status_change_shows_in_the_next_sync(api_as, recruiter, loop):
+    from django.utils import timezone
+
+    from candidates.services import change_status
+
+    application = make_application(loop=loop)
+    api = api_as(recruiter)
+    mark = timezone.now()
+    assert api.get(URL, {"updated_since": mark.isoformat()}).json()["items"] == []
+    # Changed on the page (the same service): a sync by update time must see it.
+    change_status(application, "offer", by=recruiter)
+    items = api.get(URL, {"updated_since": mark.isoformat()}).json()["items"]
+    assert [(a["id"], a["status"]) for a in items] == [(application.pk, "offer")]
