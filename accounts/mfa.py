@@ -14,6 +14,8 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import SafeInputMixin
+
 from .audit import record
 from .models import SignInPolicy, User
 
@@ -63,19 +65,19 @@ def code_field(label: str, help_text: str) -> forms.CharField:
 SIGN_IN_HELP = "The 6 digits your authenticator app shows now, or one of your recovery codes."
 
 
-class CodeForm(AuthenticateForm):
+class CodeForm(SafeInputMixin, AuthenticateForm):
     """The second step of signing in (MFA_FORMS["authenticate"])."""
 
     code = code_field("Code from your authenticator app", SIGN_IN_HELP)
 
 
-class ConfirmCodeForm(ReauthenticateForm):
+class ConfirmCodeForm(SafeInputMixin, ReauthenticateForm):
     """Confirming it is you before a change (MFA_FORMS["reauthenticate"])."""
 
     code = code_field("Code from your authenticator app", SIGN_IN_HELP)
 
 
-class ActivateForm(ActivateTOTPForm):
+class ActivateForm(SafeInputMixin, ActivateTOTPForm):
     """Turning the app on proves it works: its current code (MFA_FORMS["activate_totp"])."""
 
     code = code_field(

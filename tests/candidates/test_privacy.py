@@ -229,7 +229,16 @@ def test_erasure_asks_apps_above_to_erase_their_text(person, recruiter):
 
 def test_scoring_receiver_covers_free_text_fields_whatever_they_are_named():
     assert free_text_fields(Scorecard) == ["summary"]  # status has choices: a state, not prose
-    assert set(free_text_fields(Candidate)) == {"name", "email", "cv_name", "recruiter_notes"}
+    # A new text field on Candidate must be decided on: erased, or kept for a reason.
+    # external_id (the ATS's id) is kept: the candidate.erased webhook names it, and a
+    # sync upserting that id gets "erased" instead of bringing the person back.
+    assert set(free_text_fields(Candidate)) == {
+        "name",
+        "email",
+        "cv_name",
+        "recruiter_notes",
+        "external_id",
+    }
     assert candidate_erasing.has_listeners(Candidate)
 
 
