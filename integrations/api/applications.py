@@ -9,10 +9,12 @@ status is left out (`null`): a decision moves the status, so it would tell the d
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field, model_validator
 
@@ -223,10 +225,22 @@ def application_create(request: HttpRequest, payload: ApplicationIn):
             candidate=candidate,
         )
         cleaned = check_form(form, {"loop": "loop_id", "committee": "committee_emails"})
-        application = services.start_application(
-            candidate, cleaned["loop"], by=request.user, committee=cleaned["committee"]
-        )
-        store_external_id(application, payload.external_id, by=request.user)
+        try:
+            with transaction.atomic():
+                # With its external_id from the start: the application.created webhook,
+                # written in this transaction, carries it.
+                application = services.start_application(
+                    candidate,
+                    cleaned["loop"],
+                    by=request.user,
+                    committee=cleaned["committee"],
+                    external_id=payload.external_id,
+                )
+        except IntegrityError:
+            # The external_id was taken by a concurrent request since the check above.
+            raise HttpError(
+                409, f"Another application has the external_id “{payload.external_id}”."
+            ) from None
         return Status(201, one(request.user, application.pk))
 
 

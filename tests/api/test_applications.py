@@ -165,3 +165,20 @@ def test_a_status_change_shows_in_the_next_sync(api_as, recruiter, loop):
     change_status(application, "offer", by=recruiter)
     items = api.get(URL, {"updated_since": mark.isoformat()}).json()["items"]
     assert [(a["id"], a["status"]) for a in items] == [(application.pk, "offer")]
+
+
+@pytest.mark.django_db
+def test_the_application_created_webhook_carries_the_ats_id(api_as, recruiter, loop, settings):
+    """The outbox row is written as the application starts: with its external_id."""
+    from integrations.models import WebhookDelivery, WebhookSubscription
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # the row is what is checked, not a send
+    WebhookSubscription.objects.create(
+        name="ATS", url="https://ats.example.org/hooks", events=["application.created"]
+    )
+    response = api_as(recruiter).post(
+        URL, {"candidate_id": make_candidate().pk, "loop_key": loop.key, "external_id": "gh-9"}
+    )
+    assert response.status_code == 201, response.content
+    delivery = WebhookDelivery.objects.get(event="application.created")
+    assert delivery.payload["data"]["application"]["external_id"] == "gh-9"
