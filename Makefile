@@ -73,6 +73,7 @@ setup: venv
 run: setup
 	@echo ""
 	@echo "Loopwright is at http://127.0.0.1:$(PORT)/  (sign in with a demo login above; Ctrl-C stops it)"
+	@echo "The API's docs: http://127.0.0.1:$(PORT)/api/v1/docs/  (tokens: your profile, API tokens)"
 	@$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # pytest's exit code 5 means it ran no test: that is a failure, never a pass.
