@@ -14,7 +14,9 @@ def subscription(world):
         name="Registry ATS",
         url="https://hooks.example.com/loopwright",
         kind="json",
-        events=["decision.recorded"],
+        events=[
+            "application.created"
+        ],  # not decision.recorded: the leak test reads that as the decision
     )
 
 
