@@ -11,7 +11,9 @@ import pytest
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from candidates.models import Application, Assignment, Candidate, Interview
+from accounts.models import SignInPolicy
+from candidates.models import Application, Assignment, Candidate, CandidateImport, Interview
+from integrations.models import WebhookDelivery, WebhookSubscription
 from interviews.models import Loop
 from rubrics.models import POINT_MAX, POINT_MIN, Question, ScalePoint
 from scoring.models import Decision, Packet, QuestionNote, Rating, Recommendation, Scorecard
@@ -198,6 +200,10 @@ CHOICE_CONSTRAINTS = [
     (Question, "kind", "question_kind_valid"),
     (Loop, "status", "loop_status_valid"),
     (Loop, "emphasis", "loop_emphasis_valid"),
+    (CandidateImport, "status", "candidate_import_status_valid"),
+    (WebhookSubscription, "kind", "webhook_kind_valid"),
+    (WebhookDelivery, "status", "webhook_delivery_status_valid"),
+    (SignInPolicy, "password_login", "signin_policy_password_login_valid"),
 ]
 
 
@@ -222,7 +228,15 @@ def test_the_recommendation_constraint_lists_the_recommendations_and_blank():
 def test_every_choice_field_of_our_apps_has_a_constraint_or_a_reason():
     """A choice field added later without a CHECK fails here until it gets one."""
     covered = {(m, f) for m, f, _ in CHOICE_CONSTRAINTS} | {(Scorecard, "recommendation")}
-    apps = {"rubrics", "interviews", "candidates", "scoring", "outcomes"}
+    apps = {
+        "rubrics",
+        "interviews",
+        "candidates",
+        "scoring",
+        "outcomes",
+        "integrations",
+        "accounts",
+    }
     from django.apps import apps as registry
 
     missing = [

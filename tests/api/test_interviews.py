@@ -70,10 +70,11 @@ def test_move_and_cancel_tell_the_panel(api_as, recruiter, interviewer, applicat
     assign(interview, interviewer)
     mail.outbox.clear()
     api = api_as(recruiter)
-    with_captured = api.patch(f"{URL}{interview.pk}", {"starts_at": soon(5)})
+    moved_to = soon(5)
+    with_captured = api.patch(f"{URL}{interview.pk}", {"starts_at": moved_to})
     assert with_captured.status_code == 200, with_captured.content
     interview.refresh_from_db()
-    assert interview.starts_at == datetime.fromisoformat(soon(5))
+    assert interview.starts_at == datetime.fromisoformat(moved_to)
     cancelled = api.patch(f"{URL}{interview.pk}", {"state": "cancelled"})
     assert cancelled.json()["state"] == "cancelled"
     # Not started yet: held is refused, as on the page.
