@@ -24,8 +24,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from accounts.audit import record
@@ -345,3 +346,26 @@ def get_packet_for(user, pk: int) -> Packet:
         raise Http404("No such packet.")
     get_packets_application_for(user, packet.application_id)
     return packet
+
+
+def download_response(packet: Packet, *, by) -> FileResponse:
+    """A ready packet's PDF for `by` (audited), never kept by a shared or browser cache.
+
+    The one answer of the packets page's download and the API's.
+    """
+    try:
+        handle = packet.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The packet's file is missing.") from None
+    record(by, "packet.downloaded", packet)
+    day = timezone.localdate(packet.finished_at or packet.requested_at)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"Debrief packet - {packet.application.candidate.name} - {day:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Everyone's scorecards about a person: no shared or browser cache keeps a copy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -15,20 +15,23 @@ download the PDF; `stale: true` means a scorecard or decision changed since it w
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from accounts.audit import audit_context, record
+from accounts.audit import audit_context
 from integrations.api.common import api_write, token_name
 from integrations.api.core import PROBLEMS, require_scope
 from integrations.api.schemas import PathId
 from scoring.models import Packet
-from scoring.packets import get_packets_application_for, request_packet, resend_if_due
+from scoring.packets import (
+    download_response,
+    get_packets_application_for,
+    request_packet,
+    resend_if_due,
+)
 
 router = Router(tags=["packets"])
 
@@ -141,20 +144,5 @@ def packet_download(request: HttpRequest, id: PathId):
     packet = get_visible_packet(request.user, id)
     if packet.status != Packet.Status.READY or not packet.file:
         raise HttpError(409, f"The packet is {packet.get_status_display().lower()}, not ready.")
-    try:
-        handle = packet.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The packet's file is missing.") from None
     with audit_context(via="api", token=token_name(request)):
-        record(request.user, "packet.downloaded", packet)
-    day = timezone.localdate(packet.finished_at or packet.requested_at)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"Debrief packet - {packet.application.candidate.name} - {day:%Y-%m-%d}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Everyone's scorecards about a person: no shared or browser cache keeps a copy.
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+        return download_response(packet, by=request.user)

@@ -3,16 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
-
-from accounts.audit import record
 
 from ..models import Packet
 from ..packets import (
+    download_response,
     get_packet_for,
     get_packets_application_for,
     request_packet,
@@ -82,19 +79,4 @@ def packet_request(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def packet_download(request: HttpRequest, pk: int) -> FileResponse:
     packet = get_packet_for(request.user, pk)
-    try:
-        handle = packet.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The packet's file is missing.") from None
-    record(request.user, "packet.downloaded", packet)
-    day = timezone.localdate(packet.finished_at or packet.requested_at)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"Debrief packet - {packet.application.candidate.name} - {day:%Y-%m-%d}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Everyone's scorecards about a person: no shared or browser cache keeps a copy.
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return download_response(packet, by=request.user)
