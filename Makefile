@@ -76,10 +76,11 @@ run: setup
 	@echo "The API's docs: http://127.0.0.1:$(PORT)/api/v1/docs/  (tokens: your profile, API tokens)"
 	@$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# pytest's exit code 5 means it ran no test: that is a failure, never a pass.
+# pytest's exit code 5 means it ran no test: that is a failure, never a pass. --durations=30
+# lists the slowest tests, for keeping CI under its 20 minutes.
 test: venv
 	@workers=$$([ "$(TEST_WORKERS)" -gt 0 ] 2>/dev/null && echo "-n $(TEST_WORKERS)"); \
-	$(PY) -m pytest $$workers $(PYTEST_ARGS); status=$$?; \
+	$(PY) -m pytest $$workers --durations=30 $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest ran no test: failing." >&2; exit 1; fi; \
 	exit $$status
 
